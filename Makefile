@@ -1,0 +1,34 @@
+# make run   : set up .venv (once, and again when pyproject.toml changes) and open the app
+# make test  : same setup, then the whole test suite headless
+# make bench : same setup, then the benchmark suite (table + bench-results.json)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench soak lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m aeviewer $(ARGS)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m aeviewer bench --json bench-results.json $(ARGS)
+
+soak: $(STAMP)
+	$(PY) -m aeviewer.soak $(ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check aeviewer tests
+	$(PY) -m mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

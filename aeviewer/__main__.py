@@ -1,0 +1,6 @@
+"""``python -m aeviewer``."""
+
+from aeviewer.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,318 @@
+"""Command line: ``aeviewer`` (the window) and ``aeviewer train|presets|info|...``.
+
+Any error ends with exit code 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from aeviewer.runtime import configure_environment, configure_tensorflow
+
+COMMANDS = ("train", "presets", "info", "lessons", "bench")
+
+
+class CliError(Exception):
+    """An error whose message is shown as is."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+    return value
+
+
+def _int_list(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers like 100,30, not {text!r}") from None
+
+
+def add_data_arguments(p: argparse.ArgumentParser) -> None:
+    """``--dataset`` / ``--data`` / ``--classes`` / ``--max-samples``, shared by GUI and train."""
+    from aeviewer.core.datasets import DATASET_NAMES
+
+    src = p.add_mutually_exclusive_group()
+    src.add_argument(
+        "--dataset",
+        choices=DATASET_NAMES,
+        default=None,
+        help="built-in data set (default: digits, offline)",
+    )
+    src.add_argument(
+        "--data",
+        metavar="PATH",
+        help="a .npz, an IDX file or folder, or a folder of PNG/JPEG class folders",
+    )
+    p.add_argument("--classes", metavar="LIST", help="keep only these labels, e.g. 1,5,6")
+    p.add_argument(
+        "--max-samples", type=_positive_int, metavar="N", help="use at most N training samples"
+    )
+
+
+def add_model_arguments(p: argparse.ArgumentParser) -> None:
+    from aeviewer.core.models import PRESETS
+    from aeviewer.core.models.options import ACTIVATIONS, LOSSES, NOISES, OPTIMIZERS
+
+    p.add_argument("--model", choices=list(PRESETS), default=None, help="model preset")
+    p.add_argument("--latent-dim", type=_positive_int, metavar="N")
+    p.add_argument("--hidden", type=_int_list, metavar="LIST", help="hidden sizes, e.g. 500,300")
+    p.add_argument("--activation", choices=ACTIVATIONS)
+    p.add_argument("--loss", choices=LOSSES)
+    p.add_argument("--optimizer", choices=OPTIMIZERS)
+    p.add_argument("--lr", type=_positive_float, metavar="X", help="learning rate")
+    p.add_argument("--batch-size", type=_positive_int, metavar="N")
+    p.add_argument("--noise", choices=NOISES, help="denoising: corrupt inputs while training")
+    p.add_argument("--noise-std", type=float, metavar="X")
+    p.add_argument("--dropout-rate", type=float, metavar="X")
+    p.add_argument("--sparsity-weight", type=float, metavar="X")
+    p.add_argument("--sparsity-target", type=float, metavar="X")
+    p.add_argument("--beta", type=float, metavar="X", help="VAE: weight of the KL term")
+
+
+def model_options(args: argparse.Namespace) -> Any:
+    """The preset's defaults with the options given on the command line."""
+    from aeviewer.core.models import get_preset
+
+    preset = get_preset(args.model or "stacked")
+    return preset.defaults.updated(
+        latent_dim=args.latent_dim,
+        hidden=args.hidden,
+        activation=args.activation,
+        loss=args.loss,
+        optimizer=args.optimizer,
+        learning_rate=args.lr,
+        batch_size=args.batch_size,
+        noise=args.noise,
+        noise_std=args.noise_std,
+        dropout_rate=args.dropout_rate,
+        sparsity_weight=args.sparsity_weight,
+        sparsity_target=args.sparsity_target,
+        beta=args.beta,
+    ).validate()
+
+
+def load_data(args: argparse.Namespace, seed: int = 0) -> Any:
+    from aeviewer.core.datasets import load_dataset, parse_classes
+
+    classes = parse_classes(args.classes) if args.classes is not None else None
+    return load_dataset(
+        args.dataset or "digits",
+        path=args.data,
+        classes=classes,
+        max_train=args.max_samples,
+        seed=seed,
+    )
+
+
+# -- commands ---------------------------------------------------------------------------
+def cmd_presets(_: argparse.Namespace) -> int:
+    from aeviewer.core.models import PRESETS
+
+    width = max(len(n) for n in PRESETS)
+    for p in PRESETS.values():
+        print(f"{p.name:<{width}}  {p.title}: {p.summary}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    configure_tensorflow()
+    from aeviewer.core.persistence import describe, load_model
+
+    print("\n".join(describe(load_model(args.file))))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    configure_tensorflow()
+    from aeviewer.core.models import evaluate_reconstruction
+    from aeviewer.core.persistence import save_model
+    from aeviewer.core.training import Trainer, TrainingConfig
+    from aeviewer.progress import ProgressListener
+
+    if not args.out.endswith(".keras"):
+        raise CliError(f"--out {args.out}: model files must end in .keras")
+    options = model_options(args)
+    dataset = load_data(args, seed=args.seed)
+    config = TrainingConfig(
+        preset=args.model or "stacked",
+        options=options,
+        epochs=args.epochs,
+        seed=args.seed,
+        greedy=args.greedy,
+        pretrain_epochs=args.pretrain_epochs,
+    )
+    # With --json, stdout carries only the final JSON line; the progress bar goes to stderr.
+    out = sys.stderr if args.json else sys.stdout
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        print(
+            f"Training {config.preset} on {dataset.name}: {dataset.n_train} train, "
+            f"{dataset.n_val} validation samples ({dataset.source})"
+        )
+        trainer = Trainer(dataset, config, ProgressListener())
+        report = trainer.run()
+    seconds = time.perf_counter() - t0
+    if report.reason in ("error", "nan"):
+        raise CliError(report.message)
+    assert trainer.ae is not None
+    quality = evaluate_reconstruction(trainer.ae, dataset.x_val)
+    save_model(
+        trainer.ae,
+        args.out,
+        history=trainer.history,
+        info={"dataset": f"{dataset.name}: {dataset.source}", "seed": args.seed},
+    )
+    hist = trainer.history
+    samples = dataset.n_train * max(trainer.epochs_done, 1)
+    result = {
+        "model": config.preset,
+        "dataset": dataset.name,
+        "epochs": trainer.epochs_done,
+        "train_loss": hist["loss"][-1] if hist.get("loss") else None,
+        "val_loss": hist["val_loss"][-1] if hist.get("val_loss") else None,
+        "val_bce": quality["bce"],
+        "val_mse": quality["mse"],
+        "seconds": round(seconds, 3),
+        "samples_per_s": round(samples / seconds, 1),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"Saved {args.out}: val_loss {result['val_loss']:.4f}, val_bce {quality['bce']:.4f}, "
+            f"val_mse {quality['mse']:.4f} ({seconds:.1f} s)"
+        )
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from aeviewer.app import run_gui
+
+    return run_gui(args)
+
+
+# -- parsers ----------------------------------------------------------------------------
+def gui_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="aeviewer",
+        description="Watch autoencoders learn. Commands: "
+        + ", ".join(COMMANDS)
+        + " (aeviewer COMMAND --help).",
+    )
+    add_data_arguments(p)
+    from aeviewer.core.models import PRESETS
+
+    p.add_argument("--model", choices=list(PRESETS), default=None, help="model preset")
+    p.add_argument("--latent-dim", type=_positive_int, metavar="N")
+    p.add_argument("--epochs", type=_positive_int, default=None, metavar="N")
+    p.add_argument("--lesson", metavar="NAME", help="open a lesson (aeviewer lessons lists them)")
+    p.add_argument("--autostart", action="store_true", help="start training at once")
+    p.add_argument(
+        "--quit-after-epochs",
+        type=_positive_int,
+        metavar="N",
+        help="quit after N epochs (with --screenshot: for docs and smoke tests)",
+    )
+    p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot before quitting")
+    p.add_argument("--theme", choices=("dark", "light"), default=None)
+    p.add_argument("--presenter", action="store_true", help="start in presenter mode (F11)")
+    p.add_argument("--no-restore", action="store_true", help="ignore the saved window layout")
+    return p
+
+
+def train_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="aeviewer train", description="Train a preset headless and save it.")
+    add_data_arguments(p)
+    add_model_arguments(p)
+    p.add_argument("--epochs", type=_positive_int, default=10, metavar="N")
+    p.add_argument("--seed", type=int, default=0, metavar="N")
+    p.add_argument(
+        "--greedy",
+        action="store_true",
+        help="greedy layer-wise pretraining first (dense untied presets)",
+    )
+    p.add_argument(
+        "--pretrain-epochs",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="epochs per greedy stage",
+    )
+    p.add_argument("--out", required=True, metavar="FILE.keras")
+    p.add_argument("--json", action="store_true", help="end with one JSON line of results")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_environment()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else "gui"
+    rest = argv[1:] if command != "gui" else argv
+    try:
+        if command == "train":
+            return cmd_train(train_parser().parse_args(rest))
+        if command == "presets":
+            _Parser(prog="aeviewer presets", description="List the model presets.").parse_args(rest)
+            return cmd_presets(argparse.Namespace())
+        if command == "info":
+            p = _Parser(prog="aeviewer info", description="Describe a saved .keras model.")
+            p.add_argument("file", metavar="FILE.keras")
+            return cmd_info(p.parse_args(rest))
+        if command == "lessons":
+            from aeviewer.lessons_cli import cmd_lessons
+
+            return cmd_lessons(rest)
+        if command == "bench":
+            from aeviewer.bench import main as bench_main
+
+            return bench_main(rest)
+        return cmd_gui(gui_parser().parse_args(rest))
+    except SystemExit as exc:  # argparse's --help (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    except KeyboardInterrupt:
+        print("aeviewer: interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # one line, never a traceback
+        print(f"aeviewer: error: {one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an exception's message, with its type when it says nothing else."""
+    from aeviewer.core.datasets import DatasetError
+    from aeviewer.core.models import OptionsError
+    from aeviewer.core.persistence import ModelFileError
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, (CliError, DatasetError, OptionsError, ModelFileError)):
+        return text
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or text}"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

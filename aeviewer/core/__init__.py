@@ -1,0 +1,1 @@
+"""Qt-free core of aeviewer: data, models, training, inference. Never imports Qt."""

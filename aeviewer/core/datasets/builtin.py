@@ -1,0 +1,131 @@
+"""Datasets that need no download: scikit-learn's digits and the course's 3-D point cloud."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from ..images import mnist_style
+from .base import Dataset, split_train_val
+from .validate import assemble, check_labels, check_samples
+
+__all__ = ["generate_3d_data", "load_digits", "load_synthetic3d"]
+
+DIGITS_SOURCE = (
+    "scikit-learn's bundled handwritten digits (1,797 8x8 scans), resampled MNIST-style"
+    " to 28x28, split 80/20 per class with a fixed seed"
+)
+
+
+def _read_digits_raw() -> tuple[np.ndarray, np.ndarray]:
+    """Return scikit-learn's digits as ``(images (1797, 8, 8) in 0..16, labels)``.
+
+    The CSV shipped inside scikit-learn is read directly: importing ``sklearn.datasets`` costs
+    about 0.8 s, reading the file about 20 ms. Falls back to ``load_digits`` if the file moved.
+    """
+    spec = importlib.util.find_spec("sklearn")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        csv = Path(location) / "datasets" / "data" / "digits.csv.gz"
+        if csv.is_file():
+            with gzip.open(csv, "rt") as f:
+                table = np.loadtxt(f, delimiter=",", dtype=np.float64)
+            if table.shape == (1797, 65):
+                return table[:, :-1].reshape(-1, 8, 8), table[:, -1].astype(np.int64)
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    bunch = sk_load_digits()
+    return np.asarray(bunch.images, dtype=np.float64), np.asarray(bunch.target, dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    images, labels = _read_digits_raw()
+    converted = np.stack([mnist_style(img / 16.0) for img in images])
+    x = check_samples(converted, part="images", name="digits")
+    y = check_labels(labels, x.shape[0], part="labels", name="digits")
+    x_tr, y_tr, x_va, y_va = split_train_val(x, y, name="digits")
+    assert y_tr is not None and y_va is not None
+    for a in (x_tr, y_tr, x_va, y_va):
+        a.flags.writeable = False  # shared by every call: protect the cache
+    return x_tr, y_tr, x_va, y_va
+
+
+def load_digits() -> Dataset:
+    """Load scikit-learn's 1,797 handwritten digits as 28x28 MNIST-style images.
+
+    Returns
+    -------
+    Dataset
+        ``"digits"``: 1,438 training and 359 validation images (stratified 80/20 split with a
+        fixed seed, identical on every run), labels 0..9. Converted once per process.
+    """
+    x_tr, y_tr, x_va, y_va = _digits_arrays()
+    return assemble(
+        "digits",
+        x_tr,
+        y_tr,
+        x_va,
+        y_va,
+        source=DIGITS_SOURCE,
+        class_names=tuple(str(i) for i in range(10)),
+    )
+
+
+def generate_3d_data(
+    m: int, w1: float = 0.1, w2: float = 0.3, noise: float = 0.1, *, seed: int = 4
+) -> np.ndarray:
+    """The course's 3-D point cloud near a plane (Géron, Hands-On ML, ch. 17).
+
+    Parameters
+    ----------
+    m : int
+        Number of points.
+    w1, w2 : float
+        Slopes of the plane the points lie near.
+    noise : float
+        Noise scale.
+    seed : int, default 4
+        Seed of the legacy ``RandomState`` (the course uses ``np.random.seed(4)``).
+
+    Returns
+    -------
+    np.ndarray
+        float64 array of shape ``(m, 3)``, unscaled.
+    """
+    rng = np.random.RandomState(seed)
+    angles = rng.rand(m) * 3 * np.pi / 2 - 0.5
+    data = np.empty((m, 3))
+    data[:, 0] = np.cos(angles) + np.sin(angles) / 2 + noise * rng.randn(m) / 2
+    data[:, 1] = np.sin(angles) * 0.7 + noise * rng.randn(m) / 2
+    data[:, 2] = data[:, 0] * w1 + data[:, 1] * w2 + noise * rng.randn(m)
+    return data
+
+
+def load_synthetic3d(n_train: int = 400, n_val: int = 100) -> Dataset:
+    """Load the 3-D point cloud of the "linear autoencoder = PCA" demo.
+
+    Parameters
+    ----------
+    n_train, n_val : int
+        Numbers of points; the first ``n_train`` generated points train, the rest validate.
+
+    Returns
+    -------
+    Dataset
+        ``"synthetic3d"``: float32 ``(N, 3)`` vectors min-max scaled jointly (per axis, over
+        train and validation together) into [0, 1]; unlabelled.
+    """
+    data = generate_3d_data(n_train + n_val)
+    lo, hi = data.min(axis=0), data.max(axis=0)
+    scaled = np.clip((data - lo) / (hi - lo), 0.0, 1.0)
+    x = check_samples(scaled, part="points", name="synthetic3d")
+    source = (
+        f"{n_train + n_val} points near a plane in 3-D (Géron, Hands-On ML ch. 17, seed 4),"
+        " min-max scaled to [0, 1]"
+    )
+    return assemble("synthetic3d", x[:n_train], None, x[n_train:], None, source=source)

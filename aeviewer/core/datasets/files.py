@@ -1,0 +1,219 @@
+"""Load user data given with ``--data PATH``: ``.npz``, IDX files or folders, image folders.
+
+Nothing here ever writes to the given path.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from .base import Dataset, split_train_val
+from .errors import DataShapeError, EmptyDataError, LabelMismatchError, UnreadableDataError
+from .idx import find_idx_files, looks_like_idx, read_idx
+from .npz import read_npz
+from .validate import IMAGE_SIZE, assemble, check_labels, check_samples
+
+__all__ = ["IMAGE_EXTENSIONS", "MAX_IMAGE_PIXELS", "load_path"]
+
+#: File suffixes read as images in an image folder (other files are ignored).
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
+#: Largest image accepted in an image folder (width x height); far below Pillow's bomb limit.
+MAX_IMAGE_PIXELS = 4096 * 4096
+
+_FORMATS = "a .npz file, an IDX file (.gz ok), or a folder of IDX files or of class sub-folders"
+
+
+def load_path(path: str | os.PathLike[str]) -> Dataset:
+    """Load a dataset from a file or folder.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A Keras-layout ``.npz``, an IDX images file (raw or ``.gz``), a folder holding MNIST IDX
+        files, or a folder of images with one sub-folder per class.
+
+    Returns
+    -------
+    Dataset
+        Named after the file or folder, without capping order.
+
+    Raises
+    ------
+    DatasetError
+        A subclass naming the file and the problem.
+    """
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise UnreadableDataError(f"no such file or folder; expected {_FORMATS}", path=p)
+    if p.is_dir():
+        if find_idx_files(p):
+            return _load_idx_folder(p)
+        return _load_image_folder(p)
+    if p.suffix.lower() == ".npz":
+        return _load_npz(p)
+    if looks_like_idx(p):
+        return _load_idx_file(p)
+    raise UnreadableDataError(
+        f"unknown format {p.suffix or '(no suffix)'}; expected {_FORMATS}", path=p
+    )
+
+
+def _load_npz(p: Path) -> Dataset:
+    arrays = read_npz(p)
+    x = check_samples(arrays["x_train"], part="x_train", path=p)
+    y = None
+    if "y_train" in arrays:
+        y = check_labels(arrays["y_train"], x.shape[0], part="y_train", path=p)
+    if "x_test" in arrays:
+        x_val = check_samples(arrays["x_test"], part="x_test", path=p)
+        y_val = None
+        if "y_test" in arrays:
+            y_val = check_labels(arrays["y_test"], x_val.shape[0], part="y_test", path=p)
+        source = f"{p.name}: its x_train for training and x_test for validation"
+        return assemble(p.name, x, y, x_val, y_val, source=source, path=p)
+    if "y_test" in arrays:
+        raise LabelMismatchError("has y_test but no x_test", path=p)
+    x_tr, y_tr, x_va, y_va = split_train_val(x, y, where=p)
+    source = f"{p.name}: x_train split 80/20 into training and validation (fixed seed)"
+    return assemble(p.name, x_tr, y_tr, x_va, y_va, source=source, path=p)
+
+
+def _idx_images(p: Path) -> np.ndarray:
+    x = read_idx(p)
+    if x.ndim != 3:
+        raise DataShapeError(
+            f"holds an IDX array of shape {x.shape}; expected 3-D (N, H, W) images", path=p
+        )
+    return check_samples(x, part="images", path=p)
+
+
+def _idx_labels(p: Path, n: int, images: Path) -> np.ndarray:
+    y = read_idx(p)
+    if y.ndim != 1:
+        raise LabelMismatchError(
+            f"holds an IDX array of shape {y.shape}; expected 1-D labels", path=p
+        )
+    if y.shape[0] != n:
+        raise LabelMismatchError(
+            f"holds {y.shape[0]} labels but {images.name} has {n} images", path=p
+        )
+    return check_labels(y, n, part="labels", path=p)
+
+
+def _load_idx_file(p: Path) -> Dataset:
+    x = _idx_images(p)
+    x_tr, _, x_va, _ = split_train_val(x, None, where=p)
+    source = f"IDX images {p.name} (unlabelled), split 80/20 into training and validation"
+    return assemble(p.name, x_tr, None, x_va, None, source=source, path=p)
+
+
+def _load_idx_folder(folder: Path) -> Dataset:
+    files = find_idx_files(folder)
+    pairs: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+    for split in ("train", "test"):
+        img = files.get((split, "images"))
+        lab = files.get((split, "labels"))
+        if img is None:
+            if lab is not None:
+                raise EmptyDataError(f"has {lab.name} but no matching images file", path=folder)
+            continue
+        x = _idx_images(img)
+        pairs[split] = (x, None if lab is None else _idx_labels(lab, x.shape[0], img))
+    names = ", ".join(f.name for f in files.values())
+    if "train" in pairs and "test" in pairs:
+        (x, y), (x_val, y_val) = pairs["train"], pairs["test"]
+        source = f"IDX files in {folder} ({names}): train files for training, t10k for validation"
+        return assemble(
+            folder.name,
+            x,
+            y,
+            x_val,
+            y_val,
+            source=source,
+            path=folder,
+            parts=("train images", "t10k images"),
+        )
+    ((x, y),) = pairs.values()
+    if x.shape[0] < 2:
+        raise EmptyDataError(f"holds {x.shape[0]} image(s); need at least 2 to split", path=folder)
+    # A single pair (e.g. MNIST's t10k set alone): the first 80% in file order train, the last
+    # 20% validate (8,000 / 2,000 for MNIST's 10,000 test images).
+    n_train = x.shape[0] - max(1, round(x.shape[0] * 0.2))
+    source = (
+        f"IDX files in {folder} ({names}): first {n_train:,} images in file order for training,"
+        f" last {x.shape[0] - n_train:,} for validation"
+    )
+    y_tr = None if y is None else y[:n_train]
+    y_va = None if y is None else y[n_train:]
+    return assemble(folder.name, x[:n_train], y_tr, x[n_train:], y_va, source=source, path=folder)
+
+
+def _is_image_file(f: Path) -> bool:
+    return not f.name.startswith(".") and f.is_file() and f.suffix.lower() in IMAGE_EXTENSIONS
+
+
+def _read_image(f: Path) -> np.ndarray:
+    try:
+        with Image.open(f) as img:
+            w, h = img.size
+            if w * h > MAX_IMAGE_PIXELS:
+                raise UnreadableDataError(
+                    f"image is {w}x{h} pixels; more than the {MAX_IMAGE_PIXELS} this app reads",
+                    path=f,
+                )
+            gray = img.convert("L")
+    except UnidentifiedImageError:
+        raise UnreadableDataError("not an image Pillow can read", path=f) from None
+    except Image.DecompressionBombError as exc:
+        raise UnreadableDataError(f"image too large ({exc})", path=f) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        if isinstance(exc, UnreadableDataError):
+            raise
+        raise UnreadableDataError(f"corrupt or truncated image ({exc})", path=f) from None
+    if gray.size != (IMAGE_SIZE, IMAGE_SIZE):
+        gray = gray.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS)
+    return np.asarray(gray, dtype=np.uint8)
+
+
+def _load_image_folder(root: Path) -> Dataset:
+    subdirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
+    classes = {d.name: sorted(f for f in d.iterdir() if _is_image_file(f)) for d in subdirs}
+    classes = {k: v for k, v in classes.items() if v}
+    if not classes:
+        loose = sorted(f for f in root.iterdir() if _is_image_file(f))
+        if not loose:
+            raise UnreadableDataError(
+                f"holds no IDX files, no images and no class sub-folders; expected {_FORMATS}",
+                path=root,
+            )
+        x = check_samples(np.stack([_read_image(f) for f in loose]), part="images", path=root)
+        x_tr, _, x_va, _ = split_train_val(x, None, where=root)
+        source = f"{len(loose):,} unlabelled images in {root}, split 80/20 (fixed seed)"
+        return assemble(root.name, x_tr, None, x_va, None, source=source, path=root)
+
+    if all(name.isdigit() for name in classes):
+        label_of = {name: int(name) for name in classes}
+        class_names = tuple(str(i) for i in range(max(label_of.values()) + 1))
+    else:
+        label_of = {name: i for i, name in enumerate(sorted(classes))}
+        class_names = tuple(sorted(classes))
+    images: list[np.ndarray] = []
+    labels: list[int] = []
+    for name, paths in classes.items():
+        for f in paths:
+            images.append(_read_image(f))
+            labels.append(label_of[name])
+    x = check_samples(np.stack(images), part="images", path=root)
+    y = check_labels(np.asarray(labels, dtype=np.int64), x.shape[0], part="labels", path=root)
+    x_tr, y_tr, x_va, y_va = split_train_val(x, y, where=root)
+    source = (
+        f"{len(images):,} images in {len(classes)} class folders of {root},"
+        " split 80/20 per class (fixed seed)"
+    )
+    return assemble(
+        root.name, x_tr, y_tr, x_va, y_va, source=source, class_names=class_names, path=root
+    )

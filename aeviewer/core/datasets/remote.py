@@ -1,0 +1,219 @@
+"""MNIST and Fashion-MNIST: downloaded once with ``keras.utils.get_file``, then read locally.
+
+Origins, file names and hashes are those ``keras.datasets`` uses, kept in ``REMOTE_SOURCES`` so
+that tests can point them at small local files. Keras (and so TensorFlow) is imported only when a
+download is attempted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from .base import Dataset
+from .errors import DatasetDownloadError, UnreadableDataError
+from .idx import read_idx
+from .npz import read_npz
+from .validate import assemble, check_labels, check_samples
+
+__all__ = ["FASHION_CLASSES", "REMOTE_SOURCES", "RemoteFile", "default_cache_dir", "load_remote"]
+
+T = TypeVar("T")
+_KERAS_BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One downloadable file.
+
+    Parameters
+    ----------
+    fname : str
+        File name inside the cache folder.
+    origin : str
+        URL (``https://`` or ``file://``).
+    sha256 : str or None
+        Expected hash; None skips the check (Keras publishes none for Fashion-MNIST).
+    subdir : str
+        Cache sub-folder, relative to the cache dir (Keras' own layout, so its cache is reused).
+    """
+
+    fname: str
+    origin: str
+    sha256: str | None
+    subdir: str = "datasets"
+
+
+def _fashion(fname: str) -> RemoteFile:
+    return RemoteFile(fname, _KERAS_BASE + fname, None, "datasets/fashion-mnist")
+
+
+#: Dataset name -> the files to fetch (same origins and hashes as ``keras.datasets``).
+REMOTE_SOURCES: dict[str, tuple[RemoteFile, ...]] = {
+    "mnist": (
+        RemoteFile(
+            "mnist.npz",
+            _KERAS_BASE + "mnist.npz",
+            "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
+        ),
+    ),
+    "fashion_mnist": tuple(
+        _fashion(f)
+        for f in (
+            "train-labels-idx1-ubyte.gz",
+            "train-images-idx3-ubyte.gz",
+            "t10k-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz",
+        )
+    ),
+}
+
+FASHION_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+_DESCRIPTIONS = {
+    "mnist": "MNIST handwritten digits (LeCun, Cortes & Burges; CC BY-SA 3.0)",
+    "fashion_mnist": "Fashion-MNIST clothing images (Zalando Research; MIT licence)",
+}
+
+
+def default_cache_dir() -> Path:
+    """Keras' cache folder: ``$KERAS_HOME`` or ``~/.keras``."""
+    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fetch(name: str, remote: RemoteFile, cache_dir: Path) -> Path:
+    """Return the cached file, downloading it first if needed; leave nothing behind on failure."""
+    target = cache_dir / remote.subdir / remote.fname
+    if target.is_file() and (remote.sha256 is None or _sha256(target) == remote.sha256):
+        return target  # cache hit: no need to import Keras at all
+    try:
+        # get_file silently falls back to /tmp/.keras when cache_dir is missing or read-only:
+        # create it first so that the file lands where we look for it.
+        target.parent.mkdir(parents=True, exist_ok=True)
+        writable = os.access(cache_dir, os.W_OK) and os.access(target.parent, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:
+        raise DatasetDownloadError(
+            f"cannot download {name}: cache folder {cache_dir} is not writable;"
+            " pass another cache folder, use --dataset digits or --data PATH",
+            name=name,
+        )
+    try:
+        from keras.utils import get_file  # lazy: importing Keras loads TensorFlow (~4 s)
+
+        got = get_file(
+            remote.fname,
+            origin=remote.origin,
+            file_hash=remote.sha256,
+            cache_dir=os.fspath(cache_dir),
+            cache_subdir=remote.subdir,
+        )
+    except BaseException as exc:
+        # get_file removes a partial download on network errors but keeps a file whose hash
+        # does not match: remove whatever is left so the next run starts clean.
+        target.unlink(missing_ok=True)
+        if not isinstance(exc, Exception):
+            raise
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise DatasetDownloadError(
+            f"could not download {name} from {remote.origin} (no network?): {reason};"
+            " use --dataset digits (bundled, offline) or --data PATH for local files",
+            name=name,
+        ) from exc
+    return Path(got)
+
+
+def _read_cached(reader: Callable[[Path], T], path: Path) -> T:
+    """Run ``reader(path)``; remove a damaged cached file so the next run downloads it again."""
+    try:
+        return reader(path)
+    except UnreadableDataError as exc:
+        path.unlink(missing_ok=True)
+        raise UnreadableDataError(
+            f"{exc.problem}; removed the damaged cached copy, it will be downloaded again",
+            path=path,
+        ) from None
+
+
+def load_remote(name: str, cache_dir: str | os.PathLike[str] | None = None) -> Dataset:
+    """Download (once) and read ``mnist`` or ``fashion_mnist``.
+
+    Parameters
+    ----------
+    name : str
+        ``"mnist"`` or ``"fashion_mnist"``.
+    cache_dir : str or os.PathLike, optional
+        Cache root (files go to ``<cache_dir>/datasets/...``); default Keras' ``~/.keras``.
+
+    Returns
+    -------
+    Dataset
+        Train split for training, test split for validation.
+
+    Raises
+    ------
+    DatasetDownloadError
+        When a file is not cached and cannot be downloaded.
+    DatasetError
+        When a cached file is damaged or invalid.
+    """
+    root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    paths = {r.fname: _fetch(name, r, root) for r in REMOTE_SOURCES[name]}
+    if name == "mnist":
+        p = paths["mnist.npz"]
+        arrays = _read_cached(read_npz, p)
+        x = check_samples(arrays.get("x_train"), part="x_train", path=p)
+        y = check_labels(arrays.get("y_train"), x.shape[0], part="y_train", path=p)
+        x_val = check_samples(arrays.get("x_test"), part="x_test", path=p)
+        y_val = check_labels(arrays.get("y_test"), x_val.shape[0], part="y_test", path=p)
+        class_names = tuple(str(i) for i in range(10))
+    else:
+        loaded = {f: _read_cached(read_idx, p) for f, p in paths.items()}
+        get = loaded.__getitem__
+
+        p = paths["train-images-idx3-ubyte.gz"]
+        x = check_samples(get("train-images-idx3-ubyte.gz"), part="train images", path=p)
+        y = check_labels(
+            get("train-labels-idx1-ubyte.gz"),
+            x.shape[0],
+            part="train labels",
+            path=paths["train-labels-idx1-ubyte.gz"],
+        )
+        p = paths["t10k-images-idx3-ubyte.gz"]
+        x_val = check_samples(get("t10k-images-idx3-ubyte.gz"), part="t10k images", path=p)
+        y_val = check_labels(
+            get("t10k-labels-idx1-ubyte.gz"),
+            x_val.shape[0],
+            part="t10k labels",
+            path=paths["t10k-labels-idx1-ubyte.gz"],
+        )
+        class_names = FASHION_CLASSES
+    source = (
+        f"{_DESCRIPTIONS[name]}: {x.shape[0]:,} training and {x_val.shape[0]:,} test images,"
+        f" downloaded once to {root}"
+    )
+    return assemble(name, x, y, x_val, y_val, source=source, class_names=class_names, path=None)

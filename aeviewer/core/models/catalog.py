@@ -1,0 +1,140 @@
+"""The course's model zoo: named presets with good defaults (no Keras import here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aeviewer.core.models.options import ModelOptions, OptionsError
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named model of the course, with the defaults it trains well with."""
+
+    name: str
+    title: str
+    summary: str
+    defaults: ModelOptions
+    kind: str = "dense"  # dense | conv | vae
+    supports_greedy: bool = False
+
+
+_STACKED = ModelOptions(
+    latent_dim=30,
+    hidden=(100,),
+    activation="selu",
+    coding_activation="selu",
+    loss="bce",
+    optimizer="adam",
+    learning_rate=2e-3,
+    batch_size=32,
+)
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in [
+        Preset(
+            "vanilla",
+            "Vanilla 784-500-300-2",
+            "the course's deep tanh autoencoder with a 2-D latent space",
+            ModelOptions(
+                latent_dim=2,
+                hidden=(500, 300),
+                activation="tanh",
+                coding_activation="linear",
+                loss="bce",
+                optimizer="adam",
+                learning_rate=1e-3,
+                batch_size=64,
+            ),
+        ),
+        Preset(
+            "stacked",
+            "Stacked 784-100-30",
+            "SELU stacked autoencoder, sigmoid output, binary cross-entropy",
+            _STACKED,
+            supports_greedy=True,
+        ),
+        Preset(
+            "tied",
+            "Tied weights",
+            "stacked, with the decoder reusing the encoder's weights transposed",
+            _STACKED.updated(tied=True),
+        ),
+        Preset(
+            "denoising",
+            "Denoising",
+            "stacked, trained on inputs corrupted by Gaussian noise (or dropout)",
+            _STACKED.updated(noise="gaussian", noise_std=0.2),
+        ),
+        Preset(
+            "sparse",
+            "Sparse",
+            "300 sigmoid codings pushed toward 10% mean activation by a KL penalty",
+            _STACKED.updated(
+                latent_dim=300,
+                coding_activation="sigmoid",
+                sparsity="kl",
+                sparsity_target=0.1,
+                sparsity_weight=0.05,
+            ),
+        ),
+        Preset(
+            "conv",
+            "Convolutional",
+            "conv + max-pool encoder, upsample + conv decoder, 16-D codes",
+            ModelOptions(
+                latent_dim=16,
+                hidden=(),
+                filters=(16, 32),
+                activation="relu",
+                coding_activation="linear",
+                loss="bce",
+                optimizer="adam",
+                learning_rate=2e-3,
+                batch_size=64,
+            ),
+            kind="conv",
+        ),
+        Preset(
+            "linear",
+            "Linear (PCA)",
+            "no activations and MSE: learns the same subspace as PCA",
+            ModelOptions(
+                latent_dim=2,
+                hidden=(),
+                activation="linear",
+                coding_activation="linear",
+                output_activation="linear",
+                loss="mse",
+                optimizer="adam",
+                learning_rate=1e-2,
+                batch_size=32,
+            ),
+        ),
+        Preset(
+            "vae",
+            "Variational (VAE)",
+            "150-100 SELU encoder to a 10-D Gaussian code; reconstruction + KL loss",
+            ModelOptions(
+                latent_dim=10,
+                hidden=(150, 100),
+                activation="selu",
+                loss="bce",
+                optimizer="adam",
+                learning_rate=1e-3,
+                batch_size=64,
+                beta=1.0,
+            ),
+            kind="vae",
+        ),
+    ]
+}
+
+
+def get_preset(name: str) -> Preset:
+    """The preset called ``name``; :class:`OptionsError` naming the choices otherwise."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise OptionsError(f"unknown model {name!r}; choose one of {', '.join(PRESETS)}") from None

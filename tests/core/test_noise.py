@@ -1,0 +1,78 @@
+"""aeviewer.core.noise: corruptions (statistics with seeded generators) and quality measures."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from aeviewer.core.noise import corrupt, gaussian, masking, mse, psnr, salt_and_pepper
+
+GREY = np.full((64, 28, 28), 0.5, np.float32)
+
+
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
+
+
+def test_gaussian_std_and_clipping() -> None:
+    out = gaussian(GREY, 0.05, rng())  # 10 sigma from 0 and 1: no clipping
+    assert out.dtype == np.float32 and out.shape == GREY.shape
+    assert abs(float((out - GREY).std()) - 0.05) < 0.05 * 0.05
+    assert abs(float((out - GREY).mean())) < 0.002
+    wide = gaussian(GREY, 2.0, rng())
+    assert wide.min() == 0.0 and wide.max() == 1.0
+
+
+def test_masking_fraction() -> None:
+    out = masking(GREY, 0.3, rng())
+    zero = float((out == 0).mean())
+    assert abs(zero - 0.3) < 0.01
+    np.testing.assert_array_equal(out[out != 0], 0.5)  # no rescaling
+
+
+def test_salt_and_pepper_fraction_and_balance() -> None:
+    out = salt_and_pepper(GREY, 0.2, rng())
+    salt, pepper = float((out == 1).mean()), float((out == 0).mean())
+    assert abs(salt + pepper - 0.2) < 0.01
+    assert abs(salt - 0.1) < 0.01 and abs(pepper - 0.1) < 0.01
+
+
+def test_inputs_untouched_and_deterministic() -> None:
+    x = np.random.default_rng(0).random((8, 5)).astype(np.float64)
+    before = x.copy()
+    for fn in (gaussian, masking, salt_and_pepper):
+        a, b = fn(x, 0.3, rng()), fn(x, 0.3, rng())
+        np.testing.assert_array_equal(a, b)
+        assert a.dtype == np.float32 and a.min() >= 0.0 and a.max() <= 1.0
+    np.testing.assert_array_equal(x, before)
+    assert x.dtype == np.float64
+
+
+def test_corrupt() -> None:
+    x = np.random.default_rng(0).random((4, 28, 28)).astype(np.float32)
+    same = corrupt(x)
+    np.testing.assert_array_equal(same, x)
+    assert same is not x
+    kwargs = {"gaussian_std": 0.1, "mask_rate": 0.2, "salt_pepper": 0.05, "seed": 3}
+    a, b = corrupt(x, **kwargs), corrupt(x, **kwargs)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, corrupt(x, **{**kwargs, "seed": 4}))  # type: ignore[arg-type]
+    assert a.dtype == np.float32 and a.min() >= 0.0 and a.max() <= 1.0
+    with pytest.raises(ValueError):
+        corrupt(x, mask_rate=-0.1)
+    with pytest.raises(ValueError):
+        masking(x, 1.5, rng())
+
+
+def test_mse_and_psnr() -> None:
+    a = np.zeros((4, 4))
+    b = np.full((4, 4), 0.1)
+    assert mse(a, b) == pytest.approx(0.01)
+    assert psnr(a, b) == pytest.approx(20.0)
+    assert psnr(a, b, data_range=255.0) == pytest.approx(20 * math.log10(2550))
+    assert psnr(b, b) == math.inf
+    assert mse(b, b) == 0.0
+    with pytest.raises(ValueError):
+        mse(a, np.zeros(3))

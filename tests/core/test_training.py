@@ -1,0 +1,213 @@
+"""The headless trainer: learning, controls, NaN stop, reproducibility, reports, greedy mode."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from aeviewer.core.datasets import Dataset
+from aeviewer.core.models import PRESETS, build_autoencoder, get_preset
+from aeviewer.core.training import (
+    BatchReport,
+    EpochReport,
+    FinishReport,
+    LatentReport,
+    Trainer,
+    TrainingConfig,
+    TrainingListener,
+)
+
+
+class Recorder(TrainingListener):
+    def __init__(self) -> None:
+        self.batches: list[BatchReport] = []
+        self.epochs: list[EpochReport] = []
+        self.latents: list[LatentReport] = []
+        self.snapshots: list = []
+        self.stages: list[str] = []
+        self.finished: FinishReport | None = None
+
+    def on_batch(self, report: BatchReport) -> None:
+        self.batches.append(report)
+
+    def on_epoch(self, report: EpochReport) -> None:
+        self.epochs.append(report)
+
+    def on_latent(self, report: LatentReport) -> None:
+        self.latents.append(report)
+
+    def on_weights(self, snapshot) -> None:
+        self.snapshots.append(snapshot)
+
+    def on_stage(self, stage: str, title: str) -> None:
+        self.stages.append(stage)
+
+    def on_finished(self, report: FinishReport) -> None:
+        self.finished = report
+
+
+def untrained_val_loss(preset: str, ds: Dataset, seed: int = 0) -> float:
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    ae = build_autoencoder(preset, ds.input_shape)
+    return float(ae.loss_terms(np.asarray(ds.x_val), training=False)["loss"])
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_learns(preset: str, digits_small: Dataset) -> None:
+    rec = Recorder()
+    trainer = Trainer(digits_small, TrainingConfig(preset=preset, epochs=2), rec)
+    report = trainer.run()
+    assert report.reason == "completed", report.message
+    assert [e.epoch for e in rec.epochs] == [1, 2]
+    assert rec.epochs[-1].logs["val_loss"] < untrained_val_loss(preset, digits_small)
+    assert len(trainer.history["loss"]) == 2
+    if preset == "vae":
+        assert {"val_reconstruction_loss", "val_kl_loss"} <= set(rec.epochs[-1].logs)
+    # Latent codes of the fixed validation sample after each epoch, and weight snapshots.
+    assert len(rec.latents) == 2
+    assert rec.latents[-1].codes.shape == (100, get_preset(preset).defaults.latent_dim)
+    assert rec.snapshots and rec.snapshots[-1].epoch == 2
+    assert trainer.ae is not None
+    z = rec.latents[-1].codes[:5]
+    np.testing.assert_allclose(rec.snapshots[-1].decoder(z), trainer.ae.decode(z), atol=3e-5)
+
+
+def _run_in_thread(trainer: Trainer) -> threading.Thread:
+    t = threading.Thread(target=trainer.run, name="trainer")
+    t.start()
+    return t
+
+
+def _wait(predicate, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_pause_step_resume_stop(digits_small: Dataset) -> None:
+    rec = Recorder()
+    trainer = Trainer(
+        digits_small, TrainingConfig(preset="stacked", epochs=50), rec, start_paused=True
+    )
+    thread = _run_in_thread(trainer)
+    try:
+        time.sleep(0.5)
+        assert trainer.steps == 0  # paused from the start
+        trainer.step()
+        _wait(lambda: trainer.steps == 1)
+        time.sleep(0.3)
+        assert trainer.steps == 1  # exactly one batch, then paused again
+        trainer.step(3)
+        _wait(lambda: trainer.steps == 4)
+        time.sleep(0.3)
+        assert trainer.steps == 4
+        trainer.resume()
+        _wait(lambda: trainer.steps > 20)
+        trainer.pause()
+        time.sleep(0.2)
+        paused_at = trainer.steps
+        time.sleep(0.3)
+        assert trainer.steps == paused_at
+        trainer.resume()
+        _wait(lambda: trainer.steps > paused_at + 5)
+        before = trainer.steps
+        trainer.stop()
+        thread.join(10)
+        assert not thread.is_alive()
+        assert trainer.steps <= before + 1  # stops within one batch
+    finally:
+        trainer.stop()
+        thread.join(10)
+    assert rec.finished is not None and rec.finished.reason == "stopped"
+
+
+def test_stop_while_paused_returns(digits_small: Dataset) -> None:
+    trainer = Trainer(digits_small, TrainingConfig(epochs=5), start_paused=True)
+    thread = _run_in_thread(trainer)
+    time.sleep(0.3)
+    trainer.stop()
+    thread.join(10)
+    assert not thread.is_alive() and trainer.steps == 0
+
+
+def test_learning_rate_changes_live(digits_small: Dataset) -> None:
+    trainer = Trainer(digits_small, TrainingConfig(epochs=50), start_paused=True)
+    thread = _run_in_thread(trainer)
+    try:
+        trainer.step()
+        _wait(lambda: trainer.steps == 1)
+        trainer.set_learning_rate(0.0123)
+        trainer.step()
+        _wait(lambda: trainer.steps == 2)
+        assert trainer.ae is not None
+        assert float(np.asarray(trainer.ae.model.optimizer.learning_rate)) == pytest.approx(0.0123)
+    finally:
+        trainer.stop()
+        thread.join(10)
+    with pytest.raises(ValueError):
+        trainer.set_learning_rate(-1.0)
+
+
+def test_nan_loss_stops_with_a_reason_and_keeps_good_weights(digits_small: Dataset) -> None:
+    opts = get_preset("linear").defaults.updated(optimizer="sgd", learning_rate=10.0)
+    rec = Recorder()
+    trainer = Trainer(digits_small, TrainingConfig(preset="linear", options=opts, epochs=5), rec)
+    report = trainer.run()
+    assert report.reason == "nan"
+    assert "NaN" in report.message and "learning rate 10" in report.message
+    assert "\n" not in report.message
+    assert trainer.ae is not None
+    assert all(np.all(np.isfinite(w)) for w in trainer.ae.model.get_weights())
+    assert np.all(np.isfinite(trainer.ae.reconstruct(digits_small.x_val[:10])))
+
+
+def test_runs_are_reproducible(digits_small: Dataset) -> None:
+    def run() -> dict[str, list[float]]:
+        trainer = Trainer(digits_small, TrainingConfig(preset="denoising", epochs=2, seed=3))
+        trainer.run()
+        return trainer.history
+
+    a, b = run(), run()
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-5)
+
+
+def test_batch_reports_are_throttled(digits_small: Dataset) -> None:
+    rec = Recorder()
+    Trainer(digits_small, TrainingConfig(epochs=1, batch_report_every=3), rec).run()
+    batches = -(-300 // 32)
+    assert len(rec.batches) == batches // 3
+    assert all(b.batch % 3 == 0 for b in rec.batches)
+    assert rec.batches[-1].samples_per_s > 0
+
+
+def test_batch_delay_slows_training(digits_small: Dataset) -> None:
+    trainer = Trainer(digits_small, TrainingConfig(epochs=1))
+    trainer.set_batch_delay(0.05)
+    t0 = time.perf_counter()
+    trainer.run()
+    assert time.perf_counter() - t0 > 0.05 * 9
+
+
+def test_greedy_pretraining_trains_stage_by_stage(digits_small: Dataset) -> None:
+    rec = Recorder()
+    config = TrainingConfig(preset="stacked", epochs=1, greedy=True, pretrain_epochs=2)
+    trainer = Trainer(digits_small, config, rec)
+    assert trainer.run().reason == "completed"
+    assert rec.stages == ["stage1", "stage2", "train"]
+    stage1 = [e for e in rec.epochs if e.stage == "stage1"]
+    assert len(stage1) == 2 and stage1[1].logs["loss"] < stage1[0].logs["loss"]
+    assert rec.epochs[-1].stage == "train"
+    assert rec.epochs[-1].logs["val_loss"] < untrained_val_loss("stacked", digits_small)
+    assert "stage1:loss" in trainer.history
+
+
+def test_greedy_refuses_tied_models(digits_small: Dataset) -> None:
+    report = Trainer(digits_small, TrainingConfig(preset="tied", greedy=True)).run()
+    assert report.reason == "error" and "greedy" in report.message
