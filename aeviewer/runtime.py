@@ -44,6 +44,9 @@ def configure_tensorflow() -> None:
             import tensorflow as tf
 
             tf.config.list_physical_devices()
+            # The first tensor-to-numpy conversion initialises TensorFlow's numpy dtypes:
+            # pay for it here rather than in the first weight snapshot.
+            tf.constant(0.0).numpy()
         except BaseException:
             os.dup2(saved, 2)
             sink.seek(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 
@@ -12,7 +13,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("AEVIEWER_SETTINGS", "test")  # the GUI keeps its QSettings apart
+# The GUI's QSettings go to a throw-away file, never the user's.
+os.environ["AEVIEWER_SETTINGS"] = os.path.join(tempfile.mkdtemp(prefix="aeviewer-"), "s.ini")
 
 SHARED_DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 

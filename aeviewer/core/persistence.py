@@ -17,10 +17,12 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aeviewer.core.models import Autoencoder, ModelOptions, build_autoencoder, get_preset
-from aeviewer.core.models.autoencoder import make_optimizer
+from aeviewer.core.models import ModelOptions, get_preset
+
+if TYPE_CHECKING:  # Keras loads on first use, not when an error type is imported
+    from aeviewer.core.models import Autoencoder
 
 META_NAME = "aeviewer.json"
 WEIGHTS_NAME = "model.weights.h5"
@@ -146,6 +148,8 @@ def _rebuild(path: Path, meta: dict[str, Any], weights: Path) -> Autoencoder:
         shape = tuple(int(s) for s in meta["input_shape"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: invalid model description ({exc})") from None
+    from aeviewer.core.models.registry import build_autoencoder
+
     ae = build_autoencoder(preset, shape, options)
     # Build the optimizer first so its state (Adam's moments) loads too: training resumes smoothly.
     ae.model.optimizer.build(ae.model.trainable_variables)
@@ -158,6 +162,8 @@ def _rebuild(path: Path, meta: dict[str, Any], weights: Path) -> Autoencoder:
 
 def _load_foreign(path: Path) -> Autoencoder:
     import keras
+
+    from aeviewer.core.models.autoencoder import Autoencoder, make_optimizer
 
     try:
         model = keras.saving.load_model(path, safe_mode=True, compile=False)
@@ -196,8 +202,7 @@ def describe(loaded: LoadedModel) -> list[str]:
     ]
     if ae.preset != "custom":
         lines += [
-            f"layers:       hidden {list(o.hidden)}, {o.activation}, "
-            f"output {o.output_activation}",
+            f"layers:       hidden {list(o.hidden)}, {o.activation}, output {o.output_activation}",
             f"training:     {o.loss} loss, {o.optimizer} lr {o.learning_rate:g}, "
             f"batch {o.batch_size}",
         ]

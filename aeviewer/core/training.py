@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from aeviewer.core.inference import ModelSnapshot
-from aeviewer.core.models import Autoencoder, ModelOptions, build_autoencoder, get_preset
-from aeviewer.core.models.autoencoder import make_optimizer
+from aeviewer.core.models import ModelOptions, get_preset
 
 if TYPE_CHECKING:
     from aeviewer.core.datasets import Dataset
+    from aeviewer.core.models import Autoencoder
 
 LossFn = Callable[[Any, bool], dict[str, Any]]
 
@@ -42,7 +42,8 @@ class TrainingConfig:
     pretrain_epochs: int = 1
     batch_report_every: int = 1
     latent_sample_size: int = 2000
-    snapshot_interval: float = 0.0
+    snapshot_interval: float = 0.0  # seconds between weight snapshots during an epoch (0: off)
+    live_latent_size: int = 0  # with snapshots: also encode this many validation samples
     jit_compile: bool = True
 
     def model_options(self) -> ModelOptions:
@@ -76,6 +77,7 @@ class LatentReport:
     epoch: int
     codes: np.ndarray  # (n, latent_dim) codes of the fixed validation sample
     indices: np.ndarray  # rows of dataset.x_val that were encoded
+    partial: bool = False  # a live subsample during an epoch, not the epoch-end full set
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ class Trainer:
         if self.ae is None:
             import keras
 
+            from aeviewer.core.models.registry import build_autoencoder
+
             keras.utils.set_random_seed(self.config.seed)
             self.ae = build_autoencoder(
                 self.config.preset, self.dataset.input_shape, self.config.model_options()
@@ -268,6 +272,7 @@ class Trainer:
 
     def _greedy_targets(self, ae: Autoencoder) -> list[_Target]:
         from aeviewer.core.greedy import greedy_stages
+        from aeviewer.core.models.autoencoder import make_optimizer
 
         return [
             _Target(
@@ -346,6 +351,8 @@ class Trainer:
                     if now - self._last_snapshot >= self.config.snapshot_interval:
                         self._last_snapshot = now
                         self._publish_weights(epoch)
+                        if self.config.live_latent_size > 0:
+                            self._publish_latent(epoch, live=True)
                 if self._c.delay > 0:
                     self._c.stop.wait(self._c.delay)
             if seen == 0:
@@ -408,10 +415,11 @@ class Trainer:
             "are kept."
         )
 
-    def _publish_latent(self, epoch: int) -> None:
+    def _publish_latent(self, epoch: int, live: bool = False) -> None:
         assert self.ae is not None
-        codes = self.ae.encode(self.dataset.x_val[self.latent_indices])
-        self.listener.on_latent(LatentReport(epoch, codes, self.latent_indices.copy()))
+        idx = self.latent_indices[: self.config.live_latent_size] if live else self.latent_indices
+        codes = self.ae.encode(self.dataset.x_val[idx])
+        self.listener.on_latent(LatentReport(epoch, codes, idx.copy(), partial=live))
 
     def _publish_weights(self, epoch: int) -> None:
         assert self.ae is not None

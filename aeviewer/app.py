@@ -1,0 +1,89 @@
+"""Start-up of the window: the QApplication, the first data set, and the command-line options.
+
+TensorFlow is not imported here: the window appears first and the training thread imports
+it in the background (it takes seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the main window; returns the process exit code."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from aeviewer.cli import load_data
+
+    dataset = load_data(args)  # a bad --data fails here with one line, before any window
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("aeviewer")
+    app.setOrganizationName("aeviewer")
+
+    from aeviewer.gui.main_window import MainWindow
+
+    scripted = bool(args.screenshot or args.quit_after_epochs)
+    window = MainWindow(dataset, restore=not (args.no_restore or scripted))
+    apply_arguments(window, args)
+    window.show()
+    code = {"value": 0}
+
+    if args.quit_after_epochs or args.screenshot:
+        target = args.quit_after_epochs
+
+        def finish() -> None:
+            if args.screenshot:
+                ok = window.save_screenshot(args.screenshot)
+                if not ok:
+                    print(f"aeviewer: error: could not write {args.screenshot}", file=sys.stderr)
+                    code["value"] = 2
+            window.close()
+
+        def on_epoch(epoch: int) -> None:
+            if target and epoch >= target:
+                window.stop()
+                QTimer.singleShot(400, finish)  # let the last updates paint
+
+        def on_state(state: str) -> None:
+            trainer = window.trainer
+            # A run that ended before the target (an error or NaN) fails the script.
+            if state == "finished" and target and trainer and trainer.epochs_done < target:
+                code["value"] = 1
+                QTimer.singleShot(400, finish)
+
+        window.epoch_shown.connect(on_epoch)
+        window.state_changed.connect(on_state)
+        if not target:
+            QTimer.singleShot(1500, finish)
+    if args.autostart or args.quit_after_epochs:
+        window.start()
+    app.exec()
+    return code["value"]
+
+
+def apply_arguments(window: object, args: argparse.Namespace) -> None:
+    """Set the control panel from ``--model``, ``--latent-dim``, ``--epochs``, ``--classes``."""
+    from aeviewer.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    c = window.controls
+    if args.data:
+        c.set_data_path(str(Path(args.data)))
+    elif args.dataset:
+        c.set_dataset(args.dataset)
+    if args.classes:
+        c.classes_edit.setText(args.classes)
+    if args.model:
+        c.set_preset(args.model)
+    if args.latent_dim:
+        c.latent_spin.setValue(args.latent_dim)
+    if args.epochs:
+        c.epochs_spin.setValue(args.epochs)
+    elif args.quit_after_epochs:
+        c.epochs_spin.setValue(max(c.epochs_spin.value(), args.quit_after_epochs))
+    if args.theme:
+        window.set_theme(args.theme)

@@ -1,0 +1,654 @@
+"""The main window: docks and menus, and the wiring between widgets and the training thread.
+
+No maths here: projections, noise, preprocessing and decoding are core functions; decoding
+uses the latest :class:`~aeviewer.core.inference.ModelSnapshot` (numpy copies published by the
+training thread), never the live Keras model and never ``predict()``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aeviewer.core.datasets import Dataset, DatasetError, load_dataset, parse_classes
+from aeviewer.core.denoise import corrupt_batch, denoise
+from aeviewer.core.images import mnist_style
+from aeviewer.core.inference import ModelSnapshot
+from aeviewer.core.latent import (
+    Projection,
+    fit_pca,
+    identity_projection,
+    nearest_index,
+    sample_codes,
+)
+from aeviewer.core.models import OptionsError, get_preset
+from aeviewer.core.training import EpochReport, FinishReport, LatentReport, Trainer, TrainingConfig
+from aeviewer.gui import palette
+from aeviewer.gui.training_worker import BatchChunk, TrainingThread, TrainingWorker
+from aeviewer.gui.widgets.controls import ControlPanel, RunSettings
+from aeviewer.gui.widgets.drawing_canvas import CanvasPanel
+from aeviewer.gui.widgets.image_tile import ImageTile
+from aeviewer.gui.widgets.latent_view import LatentView
+from aeviewer.gui.widgets.loss_plot import LossPlot
+from aeviewer.gui.widgets.noise_panel import NoisePanel
+from aeviewer.gui.widgets.sample_gallery import SampleGallery
+
+GALLERY_SIZE = 10
+SNAPSHOT_INTERVAL = 0.4  # seconds between weight snapshots during an epoch
+LIVE_LATENT = 1000  # validation samples re-encoded with each live snapshot
+
+
+def settings_store() -> QSettings:
+    """The app's QSettings (tests point ``AEVIEWER_SETTINGS`` at a file of their own)."""
+    path = os.environ.get("AEVIEWER_SETTINGS")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings("aeviewer", "aeviewer")
+
+
+class MainWindow(QMainWindow):
+    """The whole app window."""
+
+    run_requested = Signal(object)  # Trainer, to the training thread
+    epoch_shown = Signal(int)  # an epoch's results are on screen (for --quit-after-epochs)
+    state_changed = Signal(str)
+
+    def __init__(self, dataset: Dataset | None = None, restore: bool = True) -> None:
+        super().__init__()
+        self.setWindowTitle("aeviewer: watch an autoencoder learn")
+        self.state = "loading"
+        self.tf_ready = False
+        self.dataset: Dataset | None = dataset
+        self.trainer: Trainer | None = None
+        self.snapshot: ModelSnapshot | None = None
+        self.projection: Projection | None = None
+        self.latent_codes: np.ndarray | None = None  # codes of latent_indices (full set)
+        self.latent_indices: np.ndarray | None = None
+        self.shown_indices: np.ndarray | None = None  # rows of x_val behind the points shown
+        self.variational = False
+        self.gallery_indices = np.arange(0)
+        self.selected_index: int | None = None
+        self.clicked_point: tuple[float, float] | None = None
+        self._pending_start: tuple[bool, int] | None = None
+        self._progress = ""  # the last "epoch · batch · samples/s" line
+        self._epochs_total = 0
+        self._settings = settings_store()
+
+        self._build_widgets()
+        self._build_docks()
+        self._build_menus()
+        self._build_thread()
+        self._connect()
+        self.set_theme(str(self._settings.value("theme", "dark")))
+        self.resize(1600, 1000)
+        if restore:
+            self._restore_settings()
+        self._set_state("loading")
+        if self.dataset is not None:
+            self._show_dataset(self.dataset)
+        QTimer.singleShot(0, self.worker_warm_up)
+
+    # -- construction -----------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.controls = ControlPanel()
+        self.latent_view = LatentView()
+        self.latent_view.set_message("Press Start: the codes of the validation digits appear here")
+        self.loss_plot = LossPlot()
+        self.preview = ImageTile("Decoded point", min_size=160)
+        self.preview.set_placeholder("Click the latent space")
+        self.canvas_panel = CanvasPanel()
+        self.canvas_panel.canvas.set_placeholder("Draw a digit here")
+        self.noise_panel = NoisePanel()
+        self.gallery = SampleGallery()
+        self.gallery.set_placeholder("Originals and reconstructions appear after the first epoch")
+        self.stage_label = QLabel("")
+        self.stage_label.setObjectName("hint")
+        self.setCentralWidget(self.latent_view)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.setDockNestingEnabled(True)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.controls_dock = self._dock("Controls", self.controls, left, "controls")
+        self.loss_dock = self._dock("Loss", self.loss_plot, right, "loss")
+        preview_box = QWidget()
+        pl = QVBoxLayout(preview_box)
+        pl.addWidget(self.preview, 1)
+        self.preview_dock = self._dock("Decoded point", preview_box, right, "preview")
+        draw = QWidget()
+        dl = QVBoxLayout(draw)
+        dl.setContentsMargins(4, 4, 4, 4)
+        from PySide6.QtWidgets import QHBoxLayout
+
+        row = QHBoxLayout()
+        row.addWidget(self.canvas_panel, 0)
+        row.addWidget(self.noise_panel, 1)
+        dl.addLayout(row)
+        self.draw_dock = self._dock("Draw and denoise", draw, bottom, "draw")
+        self.gallery_dock = self._dock("Gallery", self.gallery, bottom, "gallery")
+        self.splitDockWidget(self.draw_dock, self.gallery_dock, Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.loss_dock, self.preview_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.controls_dock], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.loss_dock, self.preview_dock], [520, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.loss_dock], [560], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.draw_dock], [420], Qt.Orientation.Vertical)
+        self._default_state = self.saveState()
+        self.status_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.stage_label)
+        self.statusBar().addWidget(self.status_label, 1)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "Open data…", self._on_controls_open_data_requested, "Ctrl+O")
+        self._action(file, "Save model…", self.save_model_dialog, "Ctrl+S")
+        self._action(file, "Save screenshot…", self.screenshot_dialog)
+        file.addSeparator()
+        self._action(file, "Quit", self.close, "Ctrl+Q")
+        view = bar.addMenu("&View")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name in ("dark", "light"):
+            act = self._action(view, f"{name.title()} theme", lambda n=name: self.set_theme(n))
+            act.setCheckable(True)
+            group.addAction(act)
+            self.theme_actions[name] = act
+        self.log_action = self._action(view, "Log-scale loss", self._on_log_action_toggled, "L")
+        self.log_action.setCheckable(True)
+        view.addSeparator()
+        self._action(view, "Reset layout", lambda: self.restoreState(self._default_state))
+        train = bar.addMenu("&Training")
+        self._action(train, "Start / pause", self.toggle_start_pause, "Space")
+        self._action(train, "Step one batch", self.step, "S")
+        self._action(train, "Stop", self.stop, "Esc")
+        self._action(train, "Reset", self.reset, "R")
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: str | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        self.addAction(act)
+        return act
+
+    def _build_thread(self) -> None:
+        self.thread_ = TrainingThread(self)
+        self.worker = TrainingWorker()
+        self.worker.moveToThread(self.thread_)
+        self.thread_.start()
+
+    def _connect(self) -> None:
+        w, c = self.worker, self.controls
+        self.run_requested.connect(w.run)
+        w.ready.connect(self._on_worker_ready)
+        w.model_built.connect(self._on_worker_model_built)
+        w.stage_changed.connect(self._on_worker_stage_changed)
+        w.batches_reported.connect(self._on_worker_batches_reported)
+        w.epoch_ended.connect(self._on_worker_epoch_ended)
+        w.latent_updated.connect(self._on_worker_latent_updated)
+        w.weights_updated.connect(self._on_worker_weights_updated)
+        w.run_finished.connect(self._on_worker_run_finished)
+        c.start_clicked.connect(self.start)
+        c.pause_toggled.connect(self._on_controls_pause_toggled)
+        c.step_clicked.connect(self.step)
+        c.stop_clicked.connect(self.stop)
+        c.reset_clicked.connect(self.reset)
+        c.learning_rate_changed.connect(self._on_controls_learning_rate_changed)
+        c.speed_changed.connect(self._on_controls_speed_changed)
+        c.open_data_requested.connect(self._on_controls_open_data_requested)
+        c.dataset_changed.connect(self._on_controls_dataset_changed)
+        self.latent_view.latent_clicked.connect(self._on_latent_view_latent_clicked)
+        self.canvas_panel.canvas.drawing_changed.connect(self.refresh_denoise)
+        self.noise_panel.noise_changed.connect(self._on_noise_panel_noise_changed)
+        self.gallery.sample_clicked.connect(self._on_gallery_sample_clicked)
+
+    def worker_warm_up(self) -> None:
+        from PySide6.QtCore import QMetaObject
+
+        QMetaObject.invokeMethod(self.worker, "warm_up", Qt.ConnectionType.QueuedConnection)
+
+    # -- state ------------------------------------------------------------------------
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        shown = "loading" if state == "idle" and not self.tf_ready else state
+        self.controls.set_state(shown)
+        self.state_changed.emit(state)
+        self._update_status()
+
+    def _update_status(self, progress: str | None = None) -> None:
+        if progress is not None:
+            self._progress = progress
+        parts = []
+        if not self.tf_ready:
+            parts.append("Loading TensorFlow…")
+        if self._progress:
+            parts.append(self._progress)
+        if self.dataset is not None:
+            d = self.dataset
+            parts.append(f"{d.name}: {d.n_train:,} train / {d.n_val:,} validation")
+        self.status_label.setText("   ·   ".join(parts))
+
+    # -- data -------------------------------------------------------------------------
+    def load_selected_dataset(self, s: RunSettings) -> Dataset:
+        classes = parse_classes(s.classes) if s.classes else None
+        name = None if s.data_path else s.dataset
+        return load_dataset(name, path=s.data_path, classes=classes)
+
+    def _show_dataset(self, ds: Dataset) -> None:
+        self.dataset = ds
+        images = ds.is_image
+        for w in (self.canvas_panel, self.noise_panel, self.gallery, self.preview):
+            w.setEnabled(images)
+        if not images:
+            self.gallery.set_placeholder(
+                f"{ds.name} holds {ds.input_shape[0]}-D points, not images"
+            )
+        self._update_status()
+
+    # -- training control ---------------------------------------------------------------
+    def start(self, paused: bool = False, steps: int = 0) -> None:
+        """Start a new run with the panel's settings (queued until TensorFlow is ready)."""
+        if self.state in ("running", "paused"):
+            return
+        if not self.tf_ready:
+            self._pending_start = (paused, steps)
+            self.controls.set_hint("Starting as soon as TensorFlow has loaded…")
+            return
+        s = self.controls.settings()
+        try:
+            ds = self.load_selected_dataset(s)
+            preset = get_preset(s.preset)
+            opts = preset.defaults.updated(
+                latent_dim=s.latent_dim, batch_size=s.batch_size, learning_rate=s.learning_rate
+            )
+            if s.extra:
+                opts = opts.updated(**{s.extra[0]: s.extra[1]})
+            opts.validate()
+            if preset.kind == "conv" and not ds.is_image:
+                raise OptionsError("the convolutional preset needs an image data set")
+        except (DatasetError, OptionsError) as exc:
+            self.show_error(str(exc))
+            return
+        self.clear_views()
+        self._show_dataset(ds)
+        batches = -(-ds.n_train // opts.batch_size)
+        self.loss_plot.set_smoothing(max(0.0, 1.0 - 8.0 / batches))  # about 1/8 epoch
+        config = TrainingConfig(
+            preset=s.preset,
+            options=opts,
+            epochs=s.epochs,
+            snapshot_interval=SNAPSHOT_INTERVAL,
+            live_latent_size=min(LIVE_LATENT, ds.n_val),
+        )
+        self._epochs_total = s.epochs
+        self.trainer = self.worker.make_trainer(ds, config, start_paused=paused)
+        self.trainer.set_batch_delay(self.controls.delay())
+        if steps:
+            self.trainer.step(steps)
+        self.controls.set_hint("")
+        self._set_state("paused" if paused else "running")
+        self.run_requested.emit(self.trainer)
+
+    def toggle_start_pause(self) -> None:
+        if self.state in ("idle", "finished"):
+            self.start()
+        elif self.state == "running":
+            self.pause(True)
+        elif self.state == "paused":
+            self.pause(False)
+
+    def pause(self, on: bool) -> None:
+        if self.trainer is None or self.state not in ("running", "paused"):
+            return
+        if on:
+            self.trainer.pause()
+        else:
+            self.trainer.resume()
+        self._set_state("paused" if on else "running")
+
+    def step(self) -> None:
+        """One batch: from idle this starts a paused run that takes a single step."""
+        if self.state in ("idle", "finished"):
+            self.start(paused=True, steps=1)
+        elif self.trainer is not None and self.state in ("running", "paused"):
+            self.trainer.step()
+            self._set_state("paused")
+
+    def stop(self) -> None:
+        if self.trainer is not None and self.state in ("running", "paused"):
+            self.trainer.stop()
+
+    def reset(self) -> None:
+        """Stop, forget the model and clear every view."""
+        self.stop()
+        self.trainer = None
+        self.clear_views()
+        if self.state in ("running", "paused"):
+            self._set_state("stopping")
+        else:
+            self._set_state("idle")
+
+    def clear_views(self) -> None:
+        self.snapshot = None
+        self.projection = None
+        self.latent_codes = self.latent_indices = self.shown_indices = None
+        self.clicked_point = None
+        self.selected_index = None
+        self.loss_plot.clear()
+        self.latent_view.set_points(np.zeros((0, 2), np.float32), None)
+        self.latent_view.set_message("Press Start: the codes of the validation digits appear here")
+        self.latent_view.set_click_marker(None, None)
+        self.latent_view.set_drawn_point(None, None)
+        self.latent_view.set_highlight(None)
+        self.preview.set_image(None)
+        self.stage_label.setText("")
+        self._progress = ""
+        self.refresh_denoise()
+
+    # -- worker signals ---------------------------------------------------------------
+    def _on_worker_ready(self) -> None:
+        self.tf_ready = True
+        if self.state == "loading":
+            self._set_state("idle")
+        self._update_status()
+        if self._pending_start is not None:
+            paused, steps = self._pending_start
+            self._pending_start = None
+            self.start(paused=paused, steps=steps)
+
+    def _on_worker_model_built(self, info: dict) -> None:
+        self.variational = bool(info["variational"])
+        title = get_preset(info["preset"]).title
+        self.setWindowTitle(f"aeviewer: {title}, {info['params']:,} parameters")
+
+    def _on_worker_stage_changed(self, stage: str, title: str) -> None:
+        self.stage_label.setText(title)
+        if self.trainer is not None:
+            x = self.loss_plot.epoch_count() if hasattr(self.loss_plot, "epoch_count") else 0
+            self.loss_plot.set_stage_marker(float(x), title.split(":")[0])
+
+    def _on_worker_batches_reported(self, chunk: BatchChunk) -> None:
+        self.loss_plot.add_batches(chunk.epochs, chunk.losses)
+        r = chunk.last
+        stage = "" if r.stage == "train" else f"{r.stage} · "
+        self._update_status(
+            f"{stage}epoch {r.epoch}/{self._epochs_total} · batch "
+            f"{r.batch}/{r.batches} · {r.samples_per_s:,.0f} samples/s"
+        )
+
+    def _on_worker_epoch_ended(self, x: float, report: EpochReport) -> None:
+        self.loss_plot.add_epoch(x, report.logs)
+        if report.stage == "train":
+            self.refresh_gallery()
+            self.epoch_shown.emit(report.epoch)
+
+    def _on_worker_latent_updated(self, report: LatentReport) -> None:
+        if self.dataset is None:
+            return
+        if not report.partial:
+            self.latent_codes, self.latent_indices = report.codes, report.indices
+            self.projection = fit_pca(report.codes, self.projection)
+        elif self.projection is None:
+            self.projection = fit_pca(report.codes)
+        proj = self.projection
+        xy = proj.transform(report.codes)
+        y = self.dataset.y_val
+        labels = None if y is None else np.asarray(y)[report.indices]
+        self.shown_indices = report.indices
+        self.latent_view.set_message("")
+        self.latent_view.set_points(xy, labels, self.dataset.class_names)
+        self.latent_view.set_title(proj.title())
+        self.latent_view.set_axis_labels(*proj.axis_labels())
+        self._update_highlight()
+        self.refresh_denoise()
+
+    def _on_worker_weights_updated(self, snapshot: ModelSnapshot) -> None:
+        first = self.snapshot is None
+        self.snapshot = snapshot
+        if self.clicked_point is not None:
+            self.decode_point(*self.clicked_point)
+        self.refresh_denoise()
+        if first:
+            self.refresh_gallery()
+
+    def _on_worker_run_finished(self, report: FinishReport) -> None:
+        if report.reason in ("nan", "error"):
+            self.show_error(report.message)
+        elif report.reason == "completed":
+            self.controls.set_hint(f"Done: {report.message} Click the latent space or draw.")
+        self.stage_label.setText("")
+        if self.trainer is None:  # reset while it ran
+            self._set_state("idle")
+        else:
+            self._set_state("finished")
+
+    # -- views --------------------------------------------------------------------------
+    def decode_point(self, x: float, y: float) -> np.ndarray | None:
+        """Decode the latent-view point (x, y) into the preview; returns the image."""
+        self.clicked_point = (x, y)
+        if self.snapshot is None:
+            return None
+        proj = self.projection or identity_projection(self.snapshot.decoder.input_shape[0])
+        if proj.invertible:
+            code = proj.inverse(np.array([x, y], np.float32))
+            where = (
+                "z = ("
+                + ", ".join(f"{v:.2f}" for v in code[:4])
+                + (", …)" if len(code) > 4 else ")")
+            )
+        else:
+            pts = proj.transform(self.latent_codes) if self.latent_codes is not None else None
+            if pts is None:
+                return None
+            i = nearest_index(pts, (x, y))
+            code = self.latent_codes[i]  # type: ignore[index]
+            where = f"nearest sample #{i}"
+        if not self.dataset or not self.dataset.is_image:
+            return None
+        image = self.snapshot.decoder(code)
+        self.preview.set_image(image)
+        self.preview.set_caption(where)
+        return image
+
+    def _on_latent_view_latent_clicked(self, x: float, y: float) -> None:
+        self.decode_point(x, y)
+
+    def refresh_denoise(self) -> None:
+        """Recompute the canvas → noise → reconstruction strip and the drawn marker."""
+        if self.dataset is None or not self.dataset.is_image:
+            return
+        canvas = self.canvas_panel.canvas
+        if not canvas.is_empty():
+            clean = mnist_style(canvas.image())
+        elif self.selected_index is not None:
+            clean = np.asarray(self.dataset.x_val[self.selected_index], np.float32)
+        else:
+            clean = np.asarray(self.dataset.x_val[0], np.float32)
+        g, m, sp = self.noise_panel.noise()
+        r = denoise(clean, self.snapshot, g, m, sp, seed=1)
+        self.noise_panel.set_images(
+            r.clean,
+            r.noisy,
+            r.reconstruction,
+            r.noisy_text(),
+            r.reconstruction_text(),
+            clean_caption="clean (the target)",
+        )
+        if r.code is not None and not canvas.is_empty() and self.projection is not None:
+            xy = self.projection.transform(r.code[None])[0]
+            self.latent_view.set_drawn_point(float(xy[0]), float(xy[1]))
+        else:
+            self.latent_view.set_drawn_point(None, None)
+
+    def refresh_gallery(self) -> None:
+        ds, snap = self.dataset, self.snapshot
+        if ds is None or snap is None or not ds.is_image:
+            return
+        n = min(GALLERY_SIZE, ds.n_val)
+        idx = np.arange(n)
+        originals = np.asarray(ds.x_val[:n], np.float32)
+        g, m, sp = self.noise_panel.noise()
+        noisy = corrupt_batch(originals, g, m, sp, seed=2) if (g or m or sp) else None
+        recon = snap.reconstruct(noisy if noisy is not None else originals)
+        captions = None
+        if ds.y_val is not None and ds.class_names:
+            captions = [ds.class_names[int(v)] for v in np.asarray(ds.y_val)[:n]]
+        self.gallery.set_pairs(
+            originals, recon, [int(i) for i in idx], noisy=noisy, captions=captions
+        )
+        codes = sample_codes(
+            self.latent_codes, GALLERY_SIZE, self.variational, snap.decoder.input_shape[0], seed=3
+        )
+        title = "Generated: N(0, I)" if self.variational else "Generated: fitted Gaussian"
+        self.gallery.set_generated(snap.decoder(codes), title=title)
+        self.gallery_indices = idx
+
+    def _on_noise_panel_noise_changed(self, *_: float) -> None:
+        self.refresh_denoise()
+        self.refresh_gallery()
+
+    def _on_gallery_sample_clicked(self, index: int) -> None:
+        self.selected_index = index
+        self.gallery.set_selected(index)
+        self._update_highlight()
+        if self.canvas_panel.canvas.is_empty():
+            self.refresh_denoise()
+
+    def _update_highlight(self) -> None:
+        if self.selected_index is None or self.shown_indices is None:
+            self.latent_view.set_highlight(None)
+            return
+        rows = np.flatnonzero(self.shown_indices == self.selected_index)
+        self.latent_view.set_highlight(int(rows[0]) if len(rows) else None)
+
+    # -- controls ------------------------------------------------------------------------
+    def _on_controls_pause_toggled(self, on: bool) -> None:
+        self.pause(on)
+
+    def _on_controls_learning_rate_changed(self, lr: float) -> None:
+        if self.trainer is not None and self.state in ("running", "paused"):
+            self.trainer.set_learning_rate(lr)
+
+    def _on_controls_speed_changed(self, delay: float) -> None:
+        if self.trainer is not None:
+            self.trainer.set_batch_delay(delay)
+
+    def _on_controls_dataset_changed(self) -> None:
+        try:
+            self._show_dataset(self.load_selected_dataset(self.controls.settings()))
+        except DatasetError as exc:
+            self.show_error(str(exc))
+            return
+        if self.state in ("idle", "finished"):
+            self.clear_views()
+
+    def _on_controls_open_data_requested(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open data", "", "Data (*.npz *.gz *-ubyte *idx*);;All files (*)"
+        )
+        if not path:
+            return
+        try:
+            ds = load_dataset(path=path)
+        except DatasetError as exc:
+            self.show_error(str(exc))
+            return
+        self.controls.set_data_path(path)
+        self._show_dataset(ds)
+
+    def _on_log_action_toggled(self, on: bool) -> None:
+        self.loss_plot.set_log_y(on)
+
+    # -- files ---------------------------------------------------------------------------
+    def save_model_dialog(self) -> None:
+        self.show_error("Saving needs a trained model: train, then use File → Save model.")
+
+    def screenshot_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save screenshot", "aeviewer.png", "PNG (*.png)"
+        )
+        if path:
+            self.save_screenshot(path)
+
+    def save_screenshot(self, path: str | Path) -> bool:
+        QApplication.processEvents()
+        return bool(self.grab().save(str(path), "PNG"))
+
+    # -- look ----------------------------------------------------------------------------
+    def set_theme(self, name: str) -> None:
+        t = palette.set_theme(name)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setStyleSheet(palette.stylesheet(t))
+        for w in (
+            self.latent_view,
+            self.loss_plot,
+            self.preview,
+            self.canvas_panel.canvas,
+            self.noise_panel,
+            self.gallery,
+        ):
+            w.apply_theme()
+        if name in getattr(self, "theme_actions", {}):
+            self.theme_actions[name].setChecked(True)
+        self._settings.setValue("theme", t.name)
+
+    def show_error(self, message: str) -> None:
+        """A clear one-line message; the app stays usable."""
+        self.controls.set_hint(message)
+        self.statusBar().showMessage(message, 15000)
+        if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+            QMessageBox.warning(self, "aeviewer", message)
+
+    # -- lifetime --------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self._settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self._settings.value("dock_state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        self._settings.setValue("geometry", self.saveGeometry())
+        self._settings.setValue("dock_state", self.saveState())
+        super().closeEvent(event)
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Stop training and the thread ("QThread: Destroyed while running" aborts)."""
+        if self.trainer is not None:
+            self.trainer.stop()
+        self.thread_.quit()
+        return bool(self.thread_.wait(timeout_ms))
+
+    def training_thread(self) -> QThread:
+        return self.thread_

@@ -1,0 +1,309 @@
+"""The control panel: data, model, hyperparameters, and the training buttons."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aeviewer.core.models import PRESETS, get_preset
+
+DATASETS = (
+    ("digits", "Digits (offline)"),
+    ("mnist", "MNIST (download once)"),
+    ("fashion_mnist", "Fashion-MNIST (download once)"),
+    ("synthetic3d", "3-D point cloud (PCA demo)"),
+)
+
+#: The one extra knob each preset shows: (option name, label, minimum, maximum, step).
+EXTRA_KNOB = {
+    "denoising": ("noise_std", "Noise σ", 0.0, 1.0, 0.05),
+    "sparse": ("sparsity_weight", "Sparsity weight", 0.0, 1.0, 0.01),
+    "vae": ("beta", "β (KL weight)", 0.0, 10.0, 0.1),
+}
+
+MAX_DELAY = 0.5  # seconds per batch at the slowest speed
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What the panel asks to train."""
+
+    dataset: str
+    data_path: str | None
+    classes: str
+    preset: str
+    latent_dim: int
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    extra: tuple[str, float] | None
+
+
+class LogSpinBox(QDoubleSpinBox):
+    """A learning-rate box: arrows halve or double it, typing sets any value in range."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(5)
+        self.setRange(1e-5, 10.0)
+        self.setKeyboardTracking(False)
+
+    def stepBy(self, steps: int) -> None:
+        self.setValue(self.value() * math.pow(2.0, steps))
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.5g}"
+
+
+class ControlPanel(QWidget):
+    """Emits what the user asks for; the main window decides what it means."""
+
+    start_clicked = Signal()
+    pause_toggled = Signal(bool)
+    step_clicked = Signal()
+    stop_clicked = Signal()
+    reset_clicked = Signal()
+    learning_rate_changed = Signal(float)
+    speed_changed = Signal(float)  # seconds of delay per batch
+    preset_changed = Signal(str)
+    dataset_changed = Signal()
+    open_data_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._data_path: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+
+        data = QGroupBox("Data")
+        form = QFormLayout(data)
+        self.dataset_combo = QComboBox()
+        for key, title in DATASETS:
+            self.dataset_combo.addItem(title, key)
+        self.open_button = QPushButton("Open file…")
+        self.open_button.setToolTip("A .npz, IDX files, or a folder of PNG/JPEG class folders")
+        self.classes_edit = QLineEdit()
+        self.classes_edit.setPlaceholderText("all, or e.g. 1,5,6")
+        self.classes_edit.setToolTip("Keep only these labels (the course uses 1, 5 and 6)")
+        form.addRow("Dataset", self.dataset_combo)
+        form.addRow("", self.open_button)
+        form.addRow("Classes", self.classes_edit)
+        layout.addWidget(data)
+
+        model = QGroupBox("Model")
+        mform = QFormLayout(model)
+        self.preset_combo = QComboBox()
+        for p in PRESETS.values():
+            self.preset_combo.addItem(p.title, p.name)
+            self.preset_combo.setItemData(
+                self.preset_combo.count() - 1, p.summary, Qt.ItemDataRole.ToolTipRole
+            )
+        self.latent_spin = QSpinBox()
+        self.latent_spin.setRange(1, 512)
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 1000)
+        self.epochs_spin.setValue(20)
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setRange(1, 4096)
+        self.lr_spin = LogSpinBox()
+        self.lr_spin.setToolTip("Changes apply live, even during training")
+        self.extra_label = QLabel("")
+        self.extra_spin = QDoubleSpinBox()
+        self.extra_spin.setDecimals(3)
+        mform.addRow("Preset", self.preset_combo)
+        mform.addRow("Latent dim", self.latent_spin)
+        mform.addRow("Epochs", self.epochs_spin)
+        mform.addRow("Batch size", self.batch_spin)
+        mform.addRow("Learning rate", self.lr_spin)
+        mform.addRow(self.extra_label, self.extra_spin)
+        layout.addWidget(model)
+
+        run = QGroupBox("Training")
+        grid = QGridLayout(run)
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("primary")
+        self.start_button.setToolTip("Start training (Space)")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setCheckable(True)
+        self.pause_button.setToolTip("Pause or resume (Space)")
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("Train exactly one batch (S)")
+        self.stop_button = QPushButton("Stop")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Forget the model and start over (R)")
+        style = self.style()
+        icons = {
+            self.start_button: QStyle.StandardPixmap.SP_MediaPlay,
+            self.pause_button: QStyle.StandardPixmap.SP_MediaPause,
+            self.step_button: QStyle.StandardPixmap.SP_MediaSkipForward,
+            self.stop_button: QStyle.StandardPixmap.SP_MediaStop,
+            self.reset_button: QStyle.StandardPixmap.SP_BrowserReload,
+        }
+        for button, icon in icons.items():
+            button.setIcon(style.standardIcon(icon))
+        grid.addWidget(self.start_button, 0, 0, 1, 2)
+        grid.addWidget(self.pause_button, 1, 0)
+        grid.addWidget(self.step_button, 1, 1)
+        grid.addWidget(self.stop_button, 2, 0)
+        grid.addWidget(self.reset_button, 2, 1)
+        speed_row = QHBoxLayout()
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, 100)
+        self.speed_slider.setToolTip("Full speed on the left, slow motion on the right")
+        self.speed_label = QLabel("full speed")
+        self.speed_label.setObjectName("caption")
+        self.speed_label.setMinimumWidth(90)
+        speed_row.addWidget(QLabel("Speed"))
+        speed_row.addWidget(self.speed_slider, 1)
+        speed_row.addWidget(self.speed_label)
+        grid.addLayout(speed_row, 3, 0, 1, 2)
+        layout.addWidget(run)
+
+        self.hint = QLabel("")
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+
+        self.start_button.clicked.connect(self.start_clicked)
+        self.pause_button.toggled.connect(self._on_pause_button_toggled)
+        self.step_button.clicked.connect(self.step_clicked)
+        self.stop_button.clicked.connect(self.stop_clicked)
+        self.reset_button.clicked.connect(self.reset_clicked)
+        self.lr_spin.valueChanged.connect(self.learning_rate_changed)
+        self.speed_slider.valueChanged.connect(self._on_speed_slider_value_changed)
+        self.preset_combo.currentIndexChanged.connect(self._on_preset_combo_changed)
+        self.dataset_combo.currentIndexChanged.connect(self._on_dataset_combo_changed)
+        self.open_button.clicked.connect(self.open_data_requested)
+        self._on_preset_combo_changed()
+        self.set_state("idle")
+
+    # -- reading ----------------------------------------------------------------------
+    def settings(self) -> RunSettings:
+        preset = self.preset()
+        knob = EXTRA_KNOB.get(preset)
+        return RunSettings(
+            dataset=str(self.dataset_combo.currentData()),
+            data_path=self._data_path,
+            classes=self.classes_edit.text().strip(),
+            preset=preset,
+            latent_dim=self.latent_spin.value(),
+            epochs=self.epochs_spin.value(),
+            batch_size=self.batch_spin.value(),
+            learning_rate=self.lr_spin.value(),
+            extra=(knob[0], self.extra_spin.value()) if knob else None,
+        )
+
+    def preset(self) -> str:
+        return str(self.preset_combo.currentData())
+
+    def delay(self) -> float:
+        v = self.speed_slider.value() / 100.0
+        return MAX_DELAY * v * v
+
+    # -- writing ----------------------------------------------------------------------
+    def set_preset(self, name: str) -> None:
+        i = self.preset_combo.findData(name)
+        if i >= 0:
+            self.preset_combo.setCurrentIndex(i)
+
+    def set_dataset(self, key: str) -> None:
+        i = self.dataset_combo.findData(key)
+        if i >= 0:
+            self.dataset_combo.setCurrentIndex(i)
+
+    def set_data_path(self, path: str | None) -> None:
+        """A file or folder chosen by the user: shown in the dataset box as its own entry."""
+        self._data_path = path
+        i = self.dataset_combo.findData("file")
+        if path:
+            from pathlib import Path
+
+            title = f"File: {Path(path).name}"
+            if i < 0:
+                self.dataset_combo.addItem(title, "file")
+                i = self.dataset_combo.count() - 1
+            self.dataset_combo.setItemText(i, title)
+            self.dataset_combo.setItemData(i, path, Qt.ItemDataRole.ToolTipRole)
+            self.dataset_combo.setCurrentIndex(i)
+        elif i >= 0:
+            self.dataset_combo.removeItem(i)
+
+    def set_state(self, state: str) -> None:
+        """Enable what makes sense: idle, loading, running, paused, finished."""
+        running = state in ("running", "paused")
+        self.start_button.setEnabled(state in ("idle", "finished"))
+        self.start_button.setText("Start" if state != "loading" else "Loading TensorFlow…")
+        self.pause_button.setEnabled(running)
+        self.step_button.setEnabled(state in ("idle", "finished", "paused", "running"))
+        self.stop_button.setEnabled(running)
+        self.reset_button.setEnabled(state != "loading")
+        for w in (
+            self.dataset_combo,
+            self.open_button,
+            self.classes_edit,
+            self.preset_combo,
+            self.latent_spin,
+            self.batch_spin,
+            self.extra_spin,
+        ):
+            w.setEnabled(not running)
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(state == "paused")
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.pause_button.blockSignals(False)
+
+    def set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+
+    # -- slots ------------------------------------------------------------------------
+    def _on_pause_button_toggled(self, checked: bool) -> None:
+        self.pause_button.setText("Resume" if checked else "Pause")
+        self.pause_toggled.emit(checked)
+
+    def _on_speed_slider_value_changed(self, _: int) -> None:
+        d = self.delay()
+        self.speed_label.setText("full speed" if d == 0 else f"{1000 * d:.0f} ms/batch")
+        self.speed_changed.emit(d)
+
+    def _on_preset_combo_changed(self, *_: object) -> None:
+        preset = self.preset()
+        d = get_preset(preset).defaults
+        self.latent_spin.setValue(d.latent_dim)
+        self.batch_spin.setValue(d.batch_size)
+        self.lr_spin.blockSignals(True)
+        self.lr_spin.setValue(d.learning_rate)
+        self.lr_spin.blockSignals(False)
+        knob = EXTRA_KNOB.get(preset)
+        self.extra_label.setVisible(knob is not None)
+        self.extra_spin.setVisible(knob is not None)
+        if knob:
+            name, label, lo, hi, step = knob
+            self.extra_label.setText(label)
+            self.extra_spin.setRange(lo, hi)
+            self.extra_spin.setSingleStep(step)
+            self.extra_spin.setValue(float(getattr(d, name)))
+        self.preset_changed.emit(preset)
+
+    def _on_dataset_combo_changed(self, *_: object) -> None:
+        if self.dataset_combo.currentData() != "file":
+            self._data_path = None
+        self.dataset_changed.emit()

@@ -1,0 +1,463 @@
+"""A 2-D scatter of latent codes, coloured by class, with click-to-decode and hover.
+
+One ScatterPlotItem per class with one shared brush, points moved without per-point Python,
+and the point under the mouse found with numpy: ``sigClicked``/``pointsAt`` build a SpotItem
+per point (about 90 ms at 70k points; pyqtgraph#217, #2396)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen, QResizeEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from aeviewer.gui import palette
+
+POINT_PX = max(8, round(palette.BASE_POINT_SIZE * 0.75))  # data points: readable, not blobs
+_PAD = 0.06  # padding of a fresh fit, as a fraction of the data span
+_GROW_PAD = 0.15  # headroom added when points leave the view: slow drift doesn't jump each frame
+_SHRINK_BELOW = 0.4  # refit when the data fill less than this fraction of the view on an axis
+
+
+class _QuietScatter(pg.ScatterPlotItem):
+    """A scatter that ignores clicks and can move its points without a per-point rebuild."""
+
+    data: np.ndarray  # pyqtgraph's record array: x, y, size, symbol, pen, brush, ..., sourceRect
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        # The default builds a SpotItem per point to find the clicked ones (~90 ms at 70k).
+        ev.ignore()
+
+    def set_xy(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Show points at ``x``, ``y``. ``setData`` looks up every point's symbol in the atlas
+        (~1.5 µs a point); with one style per item, copying one styled record is enough."""
+        n = int(x.shape[0])
+        if n == 0:
+            self.clear()
+            return
+        if len(self.data) == 0:
+            self.setData(x=x[:1], y=y[:1])  # one point through the normal path styles a record
+        if len(self.data) != n:
+            data = np.repeat(self.data[:1], n)
+            data["item"] = None
+            self.data = data
+        self.data["x"] = x
+        self.data["y"] = y
+        self.bounds = [None, None]
+        self.prepareGeometryChange()
+        self.informViewBoundsChanged()
+        self.invalidate()
+        self.sigPlotChanged.emit(self)
+
+
+class LatentView(QWidget):
+    """Latent codes as a scatter coloured by class; click to decode, hover to identify.
+
+    Signals
+    -------
+    latent_clicked(float, float)
+        View (data) coordinates of a left click (not a drag) inside the plot area.
+    sample_hovered(int)
+        Row of the nearest point under the mouse in the last ``set_points`` array, or -1.
+    """
+
+    latent_clicked = Signal(float, float)
+    sample_hovered = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(400, 350)
+        self._x = self._y = np.empty(0)
+        self._labels: np.ndarray | None = None
+        self._class_names: tuple[str, ...] = ()
+        self._class_noun = "class"
+        self._index: dict[int | None, np.ndarray] = {}
+        self._items: dict[int | None, _QuietScatter] = {}
+        self._legend_key: tuple[Any, ...] | None = None
+        self._hovered = -1
+        self._highlight: int | None = None
+        self._user_moved = False
+        self._auto_range: list[list[float]] | None = None
+        self._title = ""
+        self._axis_text = ("", "")
+        self._message = ""
+
+        self._plot = pg.PlotWidget()
+        item = self._plot.getPlotItem()
+        self._vb = item.vb
+        item.setMenuEnabled(False)  # right-drag still zooms; a menu is clutter on a projector
+        self._vb.disableAutoRange()
+        item.autoBtn.clicked.disconnect()
+        item.autoBtn.clicked.connect(self._on_auto_button_clicked)
+        self._vb.sigRangeChangedManually.connect(self._on_vb_range_changed_manually)
+        scene = self._plot.scene()
+        scene.sigMouseClicked.connect(self._on_scene_mouse_clicked)
+        scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self._plot.viewport().installEventFilter(self)  # for Leave
+        self._legend = item.addLegend(offset=(-10, 10), labelTextSize="13pt", verSpacing=-4)
+        self._legend.hide()  # an empty legend is a stray box
+
+        self._path = pg.PlotCurveItem()
+        self._highlight_item = _QuietScatter(symbol="o", size=26, pxMode=True)
+        self._click_item = _QuietScatter(symbol="crosshair", size=34, pxMode=True)
+        self._drawn_item = _QuietScatter(symbol="star", size=34, pxMode=True)
+        self._hover_text = pg.TextItem(anchor=(0, 1), ensureInBounds=True)
+        self._hover_text.setFont(palette.font(14))
+        extras = (self._path, self._highlight_item, self._click_item, self._drawn_item)
+        for z, extra in enumerate((*extras, self._hover_text)):
+            extra.setZValue(100 + z)
+            extra.hide()
+            item.addItem(extra, ignoreBounds=True)
+
+        self._message_label = QLabel(self._plot)
+        self._message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._message_label.setWordWrap(True)
+        self._message_label.setFont(palette.font(20))
+        self._message_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._message_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._plot)
+        self.apply_theme()
+
+    # ----------------------------------------------------------------- data
+    def set_points(
+        self,
+        xy: np.ndarray,
+        labels: np.ndarray | None,
+        class_names: Sequence[str] = (),
+        *,
+        auto_range: bool = True,
+    ) -> None:
+        """Show codes ``xy`` (N, 2) coloured by int ``labels`` (N,), or in one colour if None.
+
+        Parameters
+        ----------
+        class_names
+            Legend/hover names indexed by label (e.g. "T-shirt/top"); otherwise numbers.
+        auto_range
+            Fit the view to the points unless the user zoomed or panned since (see
+            :meth:`reset_view`). It grows when points leave it and shrinks only when they fill
+            much less of it, so live updates do not make it jump. An empty ``xy`` starts over:
+            the next points get a fresh fit.
+        """
+        pts = np.asarray(xy, dtype=np.float64)
+        if pts.ndim != 2 or pts.shape[1] != 2:
+            raise ValueError(f"xy must have shape (N, 2), got {pts.shape}")
+        finite = bool(np.isfinite(pts).all())
+        if not finite:  # a diverged run: keep rows aligned with NaN, draw only finite points
+            pts = np.where(np.isfinite(pts), pts, np.nan)
+        self._x = np.ascontiguousarray(pts[:, 0])
+        self._y = np.ascontiguousarray(pts[:, 1])
+        self._class_names = tuple(class_names)
+        self._update_index(labels, len(pts))
+        for key in [k for k in self._items if k not in self._index]:
+            self._plot.removeItem(self._items.pop(key))
+        for key, idx in self._index.items():
+            scatter = self._items.get(key)
+            if scatter is None:
+                brush = palette.class_brush(0 if key is None else key)
+                scatter = _QuietScatter(pxMode=True, useCache=True, pen=None, brush=brush)
+                scatter.setSize(POINT_PX)
+                scatter.setZValue(0 if key is None else key)
+                self._items[key] = scatter
+                self._plot.addItem(scatter)
+            x, y = self._x[idx], self._y[idx]
+            if not finite:
+                keep = ~np.isnan(x + y)
+                x, y = x[keep], y[keep]
+            scatter.set_xy(x, y)
+        self._update_legend()
+        self.set_highlight(self._highlight)
+        if 0 <= self._hovered < len(self._x):
+            self._show_hover(self._hovered)
+        else:
+            self._set_hovered(-1)
+        self._message_label.setVisible(bool(self._message) and not len(self._x))
+        if not len(self._x):  # cleared for a new run: the next points get a fresh fit
+            self._auto_range, self._user_moved = None, False
+        elif auto_range:
+            self._fit(force=False)
+
+    def _update_index(self, labels: np.ndarray | None, n: int) -> None:
+        if labels is None:
+            self._labels = None
+            self._index = {None: np.arange(n)} if n else {}
+            return
+        lab = np.asarray(labels).reshape(-1).astype(np.int64, copy=False)
+        if lab.shape[0] != n:
+            raise ValueError(f"{lab.shape[0]} labels for {n} points")
+        if self._labels is not None and np.array_equal(lab, self._labels):
+            return  # the live case: same samples, new positions: reuse the per-class rows
+        self._labels = lab.copy()
+        self._index = {int(c): np.flatnonzero(lab == c) for c in np.unique(lab)}
+
+    def _update_legend(self) -> None:
+        keys = tuple(k for k in self._index if k is not None)
+        key = (keys, tuple(self._class_name(k) for k in keys))
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        self._legend.clear()
+        self._legend.setVisible(bool(keys))
+        self._legend.setColumnCount(2 if len(keys) > 5 else 1)
+        for k in keys:
+            self._legend.addItem(self._items[k], self._class_name(k))
+
+    def _class_name(self, label: int, noun: str = "") -> str:
+        if 0 <= label < len(self._class_names):
+            return str(self._class_names[label])
+        return f"{noun} {label}" if noun else str(label)
+
+    def point_count(self) -> int:
+        """Number of points shown."""
+        return int(self._x.shape[0])
+
+    def scatter_items(self) -> dict[int | None, pg.ScatterPlotItem]:
+        """The scatter item of each class present (key ``None`` when unlabelled)."""
+        return dict(self._items)
+
+    def legend_labels(self) -> list[str]:
+        """Legend entry texts, in order."""
+        return [label.text for _, label in self._legend.items]
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        """The pyqtgraph view (a QGraphicsView: mouse events go to its ``viewport()``)."""
+        return self._plot
+
+    # ----------------------------------------------------------------- text
+    def set_axis_labels(self, x: str, y: str) -> None:
+        """Label the axes, e.g. ``"z₁"``, ``"z₂"`` or ``"PC 1"``, ``"PC 2"``."""
+        self._axis_text = (x, y)
+        self._style_axes()
+
+    def set_title(self, text: str) -> None:
+        """Show ``text`` above the plot; ``''`` hides the title."""
+        self._title = text
+        self._style_title()
+
+    def set_class_noun(self, noun: str) -> None:
+        """Word used in hover text for unnamed labels: ``"digit"`` gives "digit 5 · sample #3"."""
+        self._class_noun = noun
+
+    def set_message(self, text: str) -> None:
+        """Show ``text`` large in the middle while there are no points; ``''`` hides it."""
+        self._message = text
+        self._message_label.setText(text)
+        self._message_label.setVisible(bool(text) and not len(self._x))
+
+    # -------------------------------------------------------------- markers
+    def set_click_marker(self, x: float | None, y: float | None) -> None:
+        """Put the click marker at (x, y); ``None`` hides it."""
+        self._place(self._click_item, x, y)
+
+    def set_drawn_point(self, x: float | None, y: float | None) -> None:
+        """Put the star marking the code of the drawn digit at (x, y); ``None`` hides it."""
+        self._place(self._drawn_item, x, y)
+
+    def set_highlight(self, index: int | None) -> None:
+        """Ring point ``index`` of the current points; it follows later ``set_points``."""
+        self._highlight = None if index is None or index < 0 else int(index)
+        if self._highlight is None or self._highlight >= len(self._x):
+            self._highlight_item.hide()
+        else:
+            i = self._highlight
+            self._place(self._highlight_item, float(self._x[i]), float(self._y[i]))
+
+    def set_path(self, xy: np.ndarray | None) -> None:
+        """Draw a polyline through ``xy`` (M, 2), e.g. an interpolation path; ``None`` hides."""
+        if xy is None or len(xy) == 0:
+            self._path.hide()
+            return
+        pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        self._path.setData(pts[:, 0], pts[:, 1])
+        self._path.show()
+
+    def marker_position(self, which: str) -> tuple[float, float] | None:
+        """Where marker ``"click"``, ``"drawn"`` or ``"highlight"`` is, or ``None`` if hidden."""
+        items = {"click": self._click_item, "drawn": self._drawn_item}
+        item = items.get(which, self._highlight_item)
+        if not item.isVisible() or len(item.data) == 0:
+            return None
+        return float(item.data["x"][0]), float(item.data["y"][0])
+
+    def path_visible(self) -> bool:
+        """Whether a path is shown."""
+        return bool(self._path.isVisible())
+
+    def _place(self, item: _QuietScatter, x: float | None, y: float | None) -> None:
+        if x is None or y is None or not (np.isfinite(x) and np.isfinite(y)):
+            item.hide()
+            return
+        item.setData(x=[float(x)], y=[float(y)])
+        item.show()
+
+    # -------------------------------------------------------------- queries
+    def nearest(self, x: float, y: float, max_px: float = 15.0) -> int:
+        """Index of the point nearest (x, y) within ``max_px`` screen pixels, else -1.
+
+        Distances are measured in pixels, so axes with different scales behave as seen.
+        Points of classes hidden from the legend are ignored.
+        """
+        if self._x.shape[0] == 0:
+            return -1
+        px, py = self._pixel_size()
+        d2 = ((self._x - x) / px) ** 2 + ((self._y - y) / py) ** 2
+        for k, scatter in self._items.items():
+            if not scatter.isVisible():  # hidden by a click on its legend entry
+                d2[self._index[k]] = np.inf
+        i = int(np.nanargmin(d2)) if not np.isnan(d2).all() else -1
+        return i if i >= 0 and d2[i] <= max_px * max_px else -1
+
+    def _pixel_size(self) -> tuple[float, float]:
+        px, py = self._vb.viewPixelSize()
+        if not (np.isfinite(px) and np.isfinite(py) and px > 0 and py > 0):
+            (x0, x1), (y0, y1) = self._vb.viewRange()  # not laid out yet: assume 400 px
+            px, py = (x1 - x0) / 400 or 1.0, (y1 - y0) / 400 or 1.0
+        return float(px), float(py)
+
+    # ------------------------------------------------------------- ranging
+    def user_has_moved_view(self) -> bool:
+        """Whether the view was zoomed or panned since the last automatic fit."""
+        return self._user_moved
+
+    def reset_view(self) -> None:
+        """Fit the view to the points and resume auto-ranging (also the plot's "A" button)."""
+        self._user_moved = False
+        self._fit(force=True)
+
+    def _fit(self, force: bool) -> None:
+        moved = self._auto_range is not None and not np.allclose(
+            self._vb.viewRange(), self._auto_range, rtol=1e-9, atol=1e-300
+        )
+        if moved and not force:
+            self._user_moved = True  # someone moved the view without the mouse (code, keys)
+        if (self._user_moved and not force) or self._x.shape[0] == 0:
+            return
+        current = self._vb.viewRange()
+        fresh = force or self._auto_range is None
+        new: list[list[float]] = []
+        for axis, values in enumerate((self._x, self._y)):
+            if np.isnan(values).all():
+                return
+            lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+            span = hi - lo if hi > lo else max(abs(lo) * 0.1, 1.0)
+            v0, v1 = current[axis]
+            if fresh or span < _SHRINK_BELOW * (v1 - v0):
+                new.append([lo - _PAD * span, hi + _PAD * span])
+            elif lo < v0 or hi > v1:
+                new.append([min(v0, lo - _GROW_PAD * span), max(v1, hi + _GROW_PAD * span)])
+            else:
+                new.append([v0, v1])
+        if new != [list(r) for r in current]:
+            self._vb.setRange(xRange=new[0], yRange=new[1], padding=0)
+        self._auto_range = [list(r) for r in self._vb.viewRange()]
+
+    # --------------------------------------------------------------- mouse
+    def _on_vb_range_changed_manually(self, _mask: object) -> None:
+        self._user_moved = True
+
+    def _on_auto_button_clicked(self) -> None:  # pyqtgraph's "A" button
+        self.reset_view()
+
+    def _on_scene_mouse_clicked(self, ev: Any) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double() or ev.isAccepted():
+            return  # accepted: a legend entry or another item took the click
+        pos = ev.scenePos()
+        if not self._vb.sceneBoundingRect().contains(pos):
+            return
+        p = self._vb.mapSceneToView(pos)
+        self.set_click_marker(p.x(), p.y())
+        self.latent_clicked.emit(float(p.x()), float(p.y()))
+
+    def _on_scene_mouse_moved(self, pos: QPointF) -> None:
+        if not self._vb.sceneBoundingRect().contains(pos):
+            self._set_hovered(-1)
+            return
+        p = self._vb.mapSceneToView(pos)
+        self._set_hovered(self.nearest(p.x(), p.y()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self._set_hovered(-1)
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._message_label.setGeometry(self.rect().adjusted(20, 20, -20, -20))  # plot == self
+
+    def _set_hovered(self, index: int) -> None:
+        if index == self._hovered:
+            return
+        self._hovered = index
+        if index < 0:
+            self._hover_text.hide()
+        else:
+            self._show_hover(index)
+        self.sample_hovered.emit(index)
+
+    def _show_hover(self, index: int) -> None:
+        text = f"sample #{index}"
+        if self._labels is not None:
+            text = f"{self._class_name(int(self._labels[index]), self._class_noun)} · {text}"
+        self._hover_text.setText(text)
+        self._hover_text.setPos(float(self._x[index]), float(self._y[index]))
+        (x0, x1), _ = self._vb.viewRange()
+        right = self._x[index] > x0 + 0.6 * (x1 - x0)  # keep the box on the plot
+        self._hover_text.setAnchor((1.08, 1.1) if right else (-0.08, 1.1))
+        self._hover_text.show()
+
+    # --------------------------------------------------------------- theme
+    def apply_theme(self) -> None:
+        """Restyle everything from :func:`palette.theme` (call after ``palette.set_theme``)."""
+        t = palette.theme()
+        self._plot.setBackground(t.background)
+        item = self._plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=t.grid_alpha)
+        self._style_axes()
+        self._style_title()
+        panel = QColor(t.panel)
+        panel.setAlpha(200)
+        self._legend.setBrush(QBrush(panel))
+        self._legend.setPen(palette.pen(t.muted, 1.0))
+        self._legend.setLabelTextColor(t.foreground)
+        for _, label in self._legend.items:  # setLabelTextColor does not re-render old labels
+            label.setText(label.text)
+        accent = palette.pen(t.accent, 3.0)
+        self._path.setPen(accent)
+        self._click_item.setPen(accent)
+        self._click_item.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        self._highlight_item.setPen(palette.pen(t.marker, 3.0))
+        self._highlight_item.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        self._drawn_item.setPen(palette.pen(t.marker, 2.0))
+        self._drawn_item.setBrush(QBrush(QColor(t.accent)))
+        self._hover_text.setColor(t.foreground)
+        self._hover_text.fill = QBrush(panel)
+        self._hover_text.border = QPen(palette.pen(t.muted, 1.0))
+        self._hover_text.update()
+        self._message_label.setStyleSheet(f"background: transparent; color: {t.muted};")
+
+    def _style_axes(self) -> None:
+        t = palette.theme()
+        item = self._plot.getPlotItem()
+        for name, text in zip(("bottom", "left"), self._axis_text, strict=True):
+            axis = item.getAxis(name)
+            axis.setPen(palette.pen(t.foreground, 1.5))
+            axis.setTextPen(t.foreground)
+            axis.setTickFont(palette.font(12))
+            # The finest grid level is too faint to see and doubles the cost of a repaint.
+            axis.setStyle(maxTickLevel=1)
+            axis.setLabel(text or None, color=t.foreground, **{"font-size": "14pt"})
+
+    def _style_title(self) -> None:
+        item = self._plot.getPlotItem()
+        if self._title:
+            item.setTitle(self._title, color=palette.theme().foreground, size="14pt")
+        else:
+            item.setTitle(None)

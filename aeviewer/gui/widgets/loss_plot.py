@@ -1,0 +1,326 @@
+"""Live training curves: per-batch loss (raw and smoothed) and per-epoch losses.
+
+Per-batch points arrive about 20 times a second in small chunks, so they go into growing numpy
+buffers (capacity doubling) and the curves get views of them, with clip-to-view and automatic
+downsampling so a long run stays cheap to draw.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from aeviewer.gui import palette
+
+SMOOTHING = 0.9  # EMA weight of the past, as TensorBoard's slider
+_LOG_FLOOR = 1e-6  # shown instead of values <= 0 in log mode when a curve has no positive value
+
+# curve key -> legend name, in the order the legend should read
+CURVE_NAMES = {
+    "raw": "train (per batch)",
+    "smooth": "train (smoothed)",
+    "train": "train (epoch)",
+    "val": "validation",
+    "recon": "reconstruction",
+    "kl": "KL",
+    "sparsity": "sparsity",
+}
+# Keras log key -> curve key. Validation parts of a VAE's loss are left out: seven curves are
+# too many to read from the back row, and the total validation loss already shows overfitting.
+_LOG_KEYS = {
+    "loss": "train",
+    "val_loss": "val",
+    "reconstruction_loss": "recon",
+    "kl_loss": "kl",
+    "sparsity_loss": "sparsity",
+}
+
+
+class _Series:
+    """x/y values in buffers that double when full; ``x``/``y`` are views of the filled part."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._x = np.empty(capacity)
+        self._y = np.empty(capacity)
+        self.n = 0
+        self.min_positive = math.inf
+
+    def append(self, x: np.ndarray, y: np.ndarray) -> None:
+        k = int(x.shape[0])
+        if self.n + k > self._x.shape[0]:
+            cap = max(2 * self._x.shape[0], self.n + k)
+            for name in ("_x", "_y"):
+                grown = np.empty(cap)
+                grown[: self.n] = getattr(self, name)[: self.n]
+                setattr(self, name, grown)
+        self._x[self.n : self.n + k] = x
+        self._y[self.n : self.n + k] = np.where(np.isfinite(y), y, np.nan)  # inf: a gap too
+        self.n += k
+        positive = y[np.isfinite(y) & (y > 0)]
+        if positive.size:
+            self.min_positive = min(self.min_positive, float(positive.min()))
+
+    def clear(self) -> None:
+        self.n = 0
+        self.min_positive = math.inf
+
+    @property
+    def x(self) -> np.ndarray:
+        return self._x[: self.n]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self._y[: self.n]
+
+
+class LossPlot(QWidget):
+    """Training and validation loss curves, with a "log y" checkbox.
+
+    Signals
+    -------
+    log_y_changed(bool)
+        The y axis switched between linear and log (checkbox or :meth:`set_log_y`).
+    """
+
+    log_y_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._smoothing = SMOOTHING
+        self.setMinimumSize(400, 250)
+        self._series = {
+            key: _Series(1024 if key in ("raw", "smooth") else 64) for key in CURVE_NAMES
+        }
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._ema = 0.0  # biased running average, debiased on output
+        self._ema_steps = 0
+        self._stages: list[pg.InfiniteLine] = []
+
+        self._plot = pg.PlotWidget()
+        item = self._plot.getPlotItem()
+        item.setMenuEnabled(False, enableViewBoxMenu=None)  # its own "Log Y" would bypass ours
+        self._legend = item.addLegend(offset=(-10, 10), labelTextSize="12pt", verSpacing=-4)
+        self._legend.hide()  # until a curve has data: an empty legend is a stray box
+
+        self._log_check = QCheckBox("log y")
+        self._log_check.setFont(palette.font(12))
+        self._log_check.setToolTip("Logarithmic loss axis: shows late, small improvements")
+        self._log_check.toggled.connect(self._on_log_check_toggled)
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 2, 6, 0)
+        top.addStretch(1)
+        top.addWidget(self._log_check)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self._plot, 1)
+        self.apply_theme()
+
+    # ----------------------------------------------------------------- data
+    def add_batches(self, epochs: np.ndarray, losses: np.ndarray) -> None:
+        """Append per-batch losses at fractional epochs ``epochs`` (plotted as given).
+
+        The smoothed curve is an exponential moving average (weight :data:`SMOOTHING`),
+        debiased as in Adam/TensorBoard so it starts at the first values, not at zero.
+        Non-finite losses are drawn as gaps and skipped by the average.
+        """
+        x = np.asarray(epochs, dtype=np.float64).reshape(-1)
+        y = np.asarray(losses, dtype=np.float64).reshape(-1)
+        if x.shape != y.shape:
+            raise ValueError(f"{x.shape[0]} epochs for {y.shape[0]} losses")
+        if x.shape[0] == 0:
+            return
+        smooth = np.empty_like(y)
+        ema, steps, beta = self._ema, self._ema_steps, self._smoothing
+        for i, v in enumerate(y.tolist()):  # chunks are small; a float loop beats lfilter setup
+            if math.isfinite(v):
+                ema = beta * ema + (1.0 - beta) * v
+                steps += 1
+            smooth[i] = ema / (1.0 - beta**steps) if steps else math.nan
+        self._ema, self._ema_steps = ema, steps
+        self._series["raw"].append(x, y)
+        self._series["smooth"].append(x, smooth)
+        self._refresh("raw")
+        self._refresh("smooth")
+
+    def set_smoothing(self, beta: float) -> None:
+        """EMA weight of the past (0: no smoothing); applies to batches added from now on."""
+        self._smoothing = min(max(float(beta), 0.0), 0.99)
+
+    def add_epoch(self, epoch: float, logs: Mapping[str, float]) -> None:
+        """Append the epoch-end values of ``logs`` at x = ``epoch``.
+
+        Uses ``loss``, ``val_loss`` and, when present, ``reconstruction_loss``, ``kl_loss``
+        (VAE: reconstruction and KL drawn separately) and ``sparsity_loss``; other keys and
+        non-finite values are ignored.
+        """
+        for log_key, key in _LOG_KEYS.items():
+            if log_key in logs and math.isfinite(logs[log_key]):  # a diverged run: no point
+                self._series[key].append(np.array([float(epoch)]), np.array([float(logs[log_key])]))
+                self._refresh(key)
+
+    def clear(self) -> None:
+        """Forget all curves and stage markers (a new training run)."""
+        item = self._plot.getPlotItem()
+        for series in self._series.values():
+            series.clear()
+        for curve in self._curves.values():
+            item.removeItem(curve)  # also leaves the legend
+        self._curves.clear()
+        self._legend.hide()
+        for line in self._stages:
+            item.removeItem(line)
+        self._stages.clear()
+        self._ema, self._ema_steps = 0.0, 0
+        item.enableAutoRange()
+
+    def batch_count(self) -> int:
+        """Number of per-batch points held."""
+        return self._series["raw"].n
+
+    def epoch_count(self) -> int:
+        """Number of per-epoch training-loss points held."""
+        return self._series["train"].n
+
+    def curve_names(self) -> list[str]:
+        """Legend names of the curves that hold data."""
+        return [CURVE_NAMES[k] for k in CURVE_NAMES if k in self._curves and self._series[k].n]
+
+    def curve_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the (x, y) values of the curve called ``name`` (see :data:`CURVE_NAMES`)."""
+        key = next(k for k, v in CURVE_NAMES.items() if v == name)
+        return self._series[key].x.copy(), self._series[key].y.copy()
+
+    def stage_marker_count(self) -> int:
+        """Number of stage markers shown."""
+        return len(self._stages)
+
+    def set_stage_marker(self, epoch: float, text: str) -> None:
+        """Draw a dashed vertical line labelled ``text`` at x = ``epoch`` (cleared by clear())."""
+        t = palette.theme()
+        line = pg.InfiniteLine(
+            pos=float(epoch),
+            angle=90,
+            movable=False,
+            label=text.replace("{", "{{").replace("}", "}}"),  # the label is a format string
+            labelOpts={"position": 0.92, "color": t.foreground, "fill": self._label_fill()},
+        )
+        line.label.setFont(palette.font(12))
+        line.setPen(self._dashed(t.muted, 2.0, Qt.PenStyle.DashLine))
+        line.setZValue(-10)
+        self._plot.getPlotItem().addItem(line, ignoreBounds=True)
+        self._stages.append(line)
+
+    # ------------------------------------------------------------- log axis
+    def set_log_y(self, on: bool) -> None:
+        """Use a logarithmic y axis; values <= 0 are shown at a small positive floor."""
+        self._log_check.setChecked(bool(on))  # the checkbox's toggled signal applies it
+
+    def log_y(self) -> bool:
+        """Whether the y axis is logarithmic."""
+        return self._log_check.isChecked()
+
+    def _on_log_check_toggled(self, on: bool) -> None:
+        for key in self._curves:
+            self._refresh(key)  # clip (or unclip) before pyqtgraph takes log10
+        self._plot.getPlotItem().setLogMode(y=on)
+        self.log_y_changed.emit(on)
+
+    # -------------------------------------------------------------- drawing
+    def _refresh(self, key: str) -> None:
+        series = self._series[key]
+        curve = self._curves[key] if key in self._curves else self._make_curve(key)
+        y = series.y
+        if self.log_y():
+            floor = series.min_positive * 0.5 if math.isfinite(series.min_positive) else _LOG_FLOOR
+            y = np.where((y > 0) | np.isnan(y), y, floor)  # NaN stays a gap
+        curve.setData(series.x, y)
+
+    def _make_curve(self, key: str) -> pg.PlotDataItem:
+        # Antialiased wide lines are slow with many points; the raw curve is thin and faint.
+        curve = pg.PlotDataItem(name=CURVE_NAMES[key], connect="finite", antialias=key != "raw")
+        if key == "raw":
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+        elif key == "smooth":
+            curve.setDownsampling(auto=True, method="subsample")
+            curve.setClipToView(True)
+            curve.setZValue(5)
+        else:
+            curve.setZValue(10)
+        self._curves[key] = curve
+        self._style_curve(key)
+        self._plot.getPlotItem().addItem(curve)
+        self._legend.show()
+        return curve
+
+    def _style_curve(self, key: str) -> None:
+        t = palette.theme()
+        curve = self._curves[key]
+        symbol: dict[str, str] = {"train": "o", "val": "s", "recon": "t", "kl": "d"}
+        if key == "raw":
+            curve.setPen(palette.pen(t.raw, 1.0, 60))
+            return
+        pens = {
+            "smooth": palette.pen(t.train, 3.0),
+            "train": palette.pen(t.train, 2.5),
+            "val": palette.pen(t.val, 2.5),
+            "recon": self._dashed(t.train, 2.5, Qt.PenStyle.DashLine),
+            "kl": self._dashed(t.accent, 2.5, Qt.PenStyle.DashLine),
+            "sparsity": self._dashed(t.accent, 2.5, Qt.PenStyle.DashDotLine),
+        }
+        curve.setPen(pens[key])
+        if key != "smooth":
+            color = {"val": t.val, "kl": t.accent, "sparsity": t.accent}.get(key, t.train)
+            curve.setSymbol(symbol.get(key, "x"))
+            curve.setSymbolSize(10)
+            curve.setSymbolBrush(QBrush(QColor(color)))
+            curve.setSymbolPen(palette.pen(t.background, 1.5))
+
+    @staticmethod
+    def _dashed(color: str, width: float, style: Qt.PenStyle) -> QPen:
+        pen = QPen(palette.pen(color, width))
+        pen.setStyle(style)
+        return pen
+
+    @staticmethod
+    def _label_fill() -> QBrush:
+        c = QColor(palette.theme().panel)
+        c.setAlpha(200)
+        return QBrush(c)
+
+    # --------------------------------------------------------------- theme
+    def apply_theme(self) -> None:
+        """Restyle everything from :func:`palette.theme` (call after ``palette.set_theme``)."""
+        t = palette.theme()
+        self._plot.setBackground(t.background)
+        item = self._plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=t.grid_alpha)
+        for name, text in (("bottom", "epoch"), ("left", "loss")):
+            axis = item.getAxis(name)
+            axis.setPen(palette.pen(t.foreground, 1.5))
+            axis.setTextPen(t.foreground)
+            axis.setTickFont(palette.font(12))
+            axis.setStyle(maxTickLevel=1)  # the finest grid is invisible and costly to repaint
+            axis.enableAutoSIPrefix(False)  # "loss (x0.001)" confuses more than it helps
+            axis.setLabel(text, color=t.foreground, **{"font-size": "14pt"})
+        self._legend.setBrush(self._label_fill())
+        self._legend.setPen(palette.pen(t.muted, 1.0))
+        self._legend.setLabelTextColor(t.foreground)
+        for _, label in self._legend.items:  # setLabelTextColor does not re-render old labels
+            label.setText(label.text)
+        for key in self._curves:
+            self._style_curve(key)
+        for line in self._stages:
+            line.setPen(self._dashed(t.muted, 2.0, Qt.PenStyle.DashLine))
+            line.label.setColor(t.foreground)
+            line.label.fill = self._label_fill()
+            line.label.update()
+        self._legend.update()

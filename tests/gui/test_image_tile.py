@@ -1,0 +1,149 @@
+"""ImageTile: fixed levels, nearest-neighbour pixels, clicks, captions, highlight."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage
+
+from aeviewer.gui import palette
+from aeviewer.gui.widgets.image_tile import ImageTile
+
+
+@pytest.fixture
+def tile(qtbot):
+    t = ImageTile("Title")
+    qtbot.addWidget(t)
+    t.resize(220, 260)
+    t.show()
+    qtbot.waitExposed(t)
+    return t
+
+
+def _grab(tile: ImageTile) -> tuple[QImage, float]:
+    pixmap = tile.grab()
+    return pixmap.toImage(), pixmap.devicePixelRatio()
+
+
+def _gray(img: QImage, dpr: float, x: float, y: float) -> int:
+    c = QColor(img.pixel(int(x * dpr), int(y * dpr)))
+    assert c.red() == c.green() == c.blue()
+    return c.red()
+
+
+def _block_samples(r: QRect) -> dict[tuple[int, int], list[tuple[float, float]]]:
+    """Points inside each block of a 2x2 image drawn into ``r``: centres and near the edges."""
+    half_w, half_h = r.width() / 2, r.height() / 2
+    out = {}
+    for row in (0, 1):
+        for col in (0, 1):
+            x0, y0 = r.x() + col * half_w, r.y() + row * half_h
+            out[(row, col)] = [
+                (x0 + half_w / 2, y0 + half_h / 2),  # centre
+                (x0 + 1, y0 + 1),  # just inside the corner
+                (x0 + half_w - 2, y0 + half_h - 2),  # just inside the far corner
+            ]
+    return out
+
+
+def test_fixed_levels_and_nearest_scaling(tile):
+    tile.set_image(np.array([[0.0, 1.0], [0.5, 0.0]], dtype=np.float32))
+    img, dpr = _grab(tile)
+    expected = {(0, 0): {0}, (0, 1): {255}, (1, 0): {127, 128}, (1, 1): {0}}
+    r = tile.image_rect()
+    assert r.width() >= 150 and r.width() == r.height()  # large and square
+    for block, points in _block_samples(r).items():
+        for x, y in points:
+            assert _gray(img, dpr, x, y) in expected[block], (block, x, y)
+
+
+def test_values_outside_unit_range_are_clipped_not_rescaled(tile):
+    data = np.array([[-1.0, 2.0], [0.5, np.nan]], dtype=np.float32)
+    tile.set_image(data)
+    img, dpr = _grab(tile)
+    expected = {(0, 0): {0}, (0, 1): {255}, (1, 0): {127, 128}, (1, 1): {0}}
+    for block, points in _block_samples(tile.image_rect()).items():
+        x, y = points[0]
+        assert _gray(img, dpr, x, y) in expected[block]
+    # A dim image stays dim: no auto-contrast.
+    tile.set_image(np.full((2, 2), 0.2, dtype=np.float32))
+    img, dpr = _grab(tile)
+    c = tile.image_rect().center()
+    assert _gray(img, dpr, c.x(), c.y()) in {51}
+
+
+def test_image_is_a_float32_copy(tile):
+    data = np.array([[0.0, 1.5], [0.25, -0.5]])
+    tile.set_image(data)
+    data[0, 0] = 0.9
+    stored = tile.image()
+    assert stored is not None and stored.dtype == np.float32
+    np.testing.assert_array_equal(stored, [[0.0, 1.5], [0.25, -0.5]])
+    stored[0, 0] = 0.7  # the accessor hands out a copy
+    assert tile.image()[0, 0] == 0.0
+    tile.set_image(np.zeros((28, 28, 1)))  # a trailing channel is accepted
+    assert tile.image().shape == (28, 28)
+    with pytest.raises(ValueError):
+        tile.set_image(np.zeros((2, 2, 3)))
+
+
+def test_aspect_ratio_is_kept(tile):
+    tile.set_image(np.ones((10, 20), dtype=np.float32))
+    r = tile.image_rect()
+    assert abs(r.width() - 2 * r.height()) <= 1
+    assert abs(r.center().x() - tile.width() / 2) <= 1
+
+
+def test_clicked_on_mouse_press(qtbot, tile):
+    with qtbot.waitSignal(tile.clicked, timeout=1000):
+        qtbot.mousePress(tile, Qt.MouseButton.LeftButton, pos=tile.image_rect().center())
+
+
+def test_caption_title_and_height_for_width(tile):
+    h_without = tile.heightForWidth(200)
+    tile.set_caption("MSE 0.031 · PSNR 15.1 dB")
+    assert tile.caption() == "MSE 0.031 · PSNR 15.1 dB"
+    assert tile.toolTip() == tile.caption()
+    assert tile.heightForWidth(200) > h_without
+    tile.set_title("")
+    assert tile.title() == ""
+    assert tile.heightForWidth(200) < h_without + 40
+    hint = tile.sizeHint()
+    assert 140 <= hint.width() <= 200 and hint.height() >= hint.width()
+
+
+def test_placeholder_frame_when_empty(tile):
+    tile.set_placeholder("No model yet")
+    tile.set_image(None)
+    assert tile.image() is None
+    img, dpr = _grab(tile)
+    r = tile.image_rect()
+    panel = QColor(palette.theme().panel)
+    corner = QColor(img.pixel(int((r.x() + 3) * dpr), int((r.y() + 3) * dpr)))
+    assert corner.rgb() == panel.rgb()
+
+
+def test_highlight_frame_does_not_cover_the_image(tile):
+    tile.set_image(np.ones((4, 4), dtype=np.float32))
+    tile.set_highlighted(True)
+    assert tile.is_highlighted()
+    img, dpr = _grab(tile)
+    r = tile.image_rect()
+    accent = QColor(palette.theme().accent).rgb()
+    assert QColor(img.pixel(int((r.x() - 2) * dpr), int(r.center().y() * dpr))).rgb() == accent
+    assert _gray(img, dpr, r.x(), r.center().y()) == 255
+    assert _gray(img, dpr, r.right(), r.bottom()) == 255
+
+
+def test_apply_theme_follows_the_palette(tile):
+    tile.set_image(None)
+    try:
+        palette.set_theme("light")
+        tile.apply_theme()
+        img, dpr = _grab(tile)
+        r = tile.image_rect()
+        pixel = QColor(img.pixel(int((r.x() + 3) * dpr), int((r.y() + 3) * dpr)))
+        assert pixel.rgb() == QColor(palette.THEMES["light"].panel).rgb()
+    finally:
+        palette.set_theme("dark")

@@ -1,0 +1,154 @@
+"""LossPlot: batch buffers, debiased smoothing, epoch curves, log axis, clear, stage markers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
+
+from aeviewer.gui import palette
+from aeviewer.gui.widgets.loss_plot import LossPlot
+
+VAE_LOGS = {
+    "loss": 30.0,
+    "reconstruction_loss": 25.0,
+    "kl_loss": 5.0,
+    "val_loss": 32.0,
+    "val_reconstruction_loss": 26.0,
+    "val_kl_loss": 6.0,
+}
+
+
+@pytest.fixture(autouse=True)
+def dark_theme() -> Iterator[None]:
+    yield
+    palette.set_theme("dark")
+
+
+@pytest.fixture
+def plot(qtbot) -> LossPlot:
+    p = LossPlot()
+    qtbot.addWidget(p)
+    p.resize(600, 400)
+    with qtbot.waitExposed(p):
+        p.show()
+    return p
+
+
+def feed(plot: LossPlot, losses: np.ndarray, chunk: int = 7) -> None:
+    x = np.arange(len(losses)) / 50.0
+    for i in range(0, len(losses), chunk):
+        plot.add_batches(x[i : i + chunk], losses[i : i + chunk])
+
+
+def test_batches_in_chunks(plot: LossPlot) -> None:
+    rng = np.random.default_rng(0)
+    losses = 1.0 / np.arange(1, 3001) + rng.uniform(0, 0.1, 3000)  # outgrows the first buffer
+    feed(plot, losses)
+    assert plot.batch_count() == 3000
+    x, y = plot.curve_data("train (per batch)")
+    np.testing.assert_array_equal(y, losses)
+    np.testing.assert_allclose(x, np.arange(3000) / 50.0)
+    assert plot.curve_names() == ["train (per batch)", "train (smoothed)"]
+    _, smooth = plot.curve_data("train (smoothed)")
+    assert len(smooth) == 3000
+    assert losses.min() <= smooth[-1] <= losses.max()
+    assert smooth.std() < losses.std()  # it does smooth
+
+
+def test_smoothing_is_debiased(plot: LossPlot) -> None:
+    feed(plot, np.full(50, 0.37))
+    _, smooth = plot.curve_data("train (smoothed)")
+    np.testing.assert_allclose(smooth, 0.37)  # from the very first point: no ramp up from 0
+
+
+def test_non_finite_values(plot: LossPlot) -> None:
+    plot.add_batches(np.array([0.0, 0.1, 0.2]), np.array([1.0, np.nan, 1.0]))
+    _, smooth = plot.curve_data("train (smoothed)")
+    np.testing.assert_allclose(smooth, 1.0)
+    plot.add_epoch(1.0, {"loss": float("nan"), "val_loss": 0.5})  # a diverged epoch
+    assert plot.epoch_count() == 0
+    assert "validation" in plot.curve_names()
+    plot.grab()
+
+
+def test_epoch_curves(plot: LossPlot) -> None:
+    plot.add_epoch(1.0, {"loss": 0.5, "val_loss": 0.6})
+    plot.add_epoch(2.0, {"loss": 0.3, "val_loss": 0.4})
+    assert plot.epoch_count() == 2
+    assert plot.curve_names() == ["train (epoch)", "validation"]
+    x, y = plot.curve_data("validation")
+    assert list(x) == [1.0, 2.0] and list(y) == [0.6, 0.4]
+
+
+def test_vae_parts_drawn_separately(plot: LossPlot) -> None:
+    plot.add_epoch(1.0, VAE_LOGS)
+    names = plot.curve_names()
+    assert {"train (epoch)", "validation", "reconstruction", "KL"} <= set(names)
+    legend = plot.findChild(pg.PlotWidget).getPlotItem().legend
+    assert [label.text for _, label in legend.items] == names
+    plot.add_epoch(1.0, {"loss": 1.0, "reconstruction_loss": 0.8, "sparsity_loss": 0.2})
+    assert "sparsity" in plot.curve_names()
+
+
+def test_log_checkbox(plot: LossPlot, qtbot) -> None:
+    feed(plot, np.array([1.0, 0.5, 0.0, -0.1, 0.2, 0.1]))
+    plot.add_epoch(1.0, {"loss": 0.0, "val_loss": 0.3, "kl_loss": -1e-9})
+    box = plot.findChild(QCheckBox)
+    assert box.text() == "log y" and not plot.log_y()
+    with qtbot.waitSignal(plot.log_y_changed, timeout=1000) as blocker:
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert blocker.args == [True]
+    assert plot.log_y()
+    assert plot.findChild(pg.PlotWidget).getPlotItem().getAxis("left").logMode
+    plot.add_batches(np.array([0.2, 0.3]), np.array([0.0, -5.0]))
+    plot.grab()
+    for item in plot.findChild(pg.PlotWidget).getPlotItem().listDataItems():
+        _, y = item.getData()
+        assert np.isfinite(y).all()  # log10 of the clipped values
+    plot.set_log_y(False)
+    assert not box.isChecked() and not plot.log_y()
+    plot.grab()
+
+
+def test_clear(plot: LossPlot) -> None:
+    feed(plot, np.linspace(1, 0.1, 40))
+    plot.add_epoch(1.0, VAE_LOGS)
+    plot.set_stage_marker(0.5, "stage 2")
+    plot.clear()
+    assert plot.batch_count() == 0 and plot.epoch_count() == 0
+    assert plot.curve_names() == []
+    assert plot.stage_marker_count() == 0
+    assert plot.findChild(pg.PlotWidget).getPlotItem().legend.items == []
+    feed(plot, np.full(5, 2.0))  # a new run starts a fresh average
+    _, smooth = plot.curve_data("train (smoothed)")
+    np.testing.assert_allclose(smooth, 2.0)
+
+
+def test_stage_markers(plot: LossPlot) -> None:
+    plot.set_stage_marker(1.0, "stage 1: layer 1")
+    plot.set_stage_marker(2.0, "fine-tune {all}")  # braces are not a format field
+    assert plot.stage_marker_count() == 2
+    lines = [
+        i
+        for i in plot.findChild(pg.PlotWidget).getPlotItem().items
+        if isinstance(i, pg.InfiniteLine)
+    ]
+    assert sorted(line.value() for line in lines) == [1.0, 2.0]
+    assert any(line.label.toPlainText() == "fine-tune {all}" for line in lines)
+    plot.clear()
+    assert plot.stage_marker_count() == 0
+
+
+def test_apply_theme_both_themes(plot: LossPlot) -> None:
+    feed(plot, np.linspace(1, 0.1, 40))
+    plot.add_epoch(1.0, VAE_LOGS)
+    plot.set_stage_marker(0.5, "stage 2")
+    for name in ("light", "dark"):
+        palette.set_theme(name)
+        plot.apply_theme()
+        plot.grab()
