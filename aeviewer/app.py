@@ -29,6 +29,8 @@ def run_gui(args: argparse.Namespace) -> int:
     scripted = bool(args.screenshot or args.quit_after_epochs)
     window = MainWindow(dataset, restore=not (args.no_restore or scripted))
     apply_arguments(window, args)
+    if scripted:
+        window.resize(1600, 1000)  # screenshots the same size on every screen
     window.show()
     code = {"value": 0}
 
@@ -37,6 +39,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
         def finish() -> None:
             if args.screenshot:
+                window.prepare_showcase()
                 ok = window.save_screenshot(args.screenshot)
                 if not ok:
                     print(f"aeviewer: error: could not write {args.screenshot}", file=sys.stderr)

@@ -20,6 +20,8 @@ class Projection:
     mean: np.ndarray
     components: np.ndarray  # (2, k) rows: the plane's axes in latent space
     explained: tuple[float, float] = (1.0, 0.0)
+    ref_codes: np.ndarray | None = None  # t-SNE: the embedded codes ...
+    ref_xy: np.ndarray | None = None  # ... and where they landed
 
     @property
     def invertible(self) -> bool:
@@ -33,6 +35,11 @@ class Projection:
         codes = np.asarray(codes, dtype=np.float32)
         if self.kind == "identity":
             return codes[..., :2].copy()
+        if self.kind == "tsne":  # no formula: a new code lands where its nearest neighbour is
+            assert self.ref_codes is not None and self.ref_xy is not None
+            flat = codes.reshape(-1, codes.shape[-1])
+            d = ((flat[:, None, :] - self.ref_codes[None]) ** 2).sum(-1)
+            return self.ref_xy[np.argmin(d, axis=1)].reshape((*codes.shape[:-1], 2))
         out: np.ndarray = ((codes - self.mean) @ self.components.T).astype(np.float32)
         return out
 
@@ -97,8 +104,15 @@ def fit_tsne(codes: np.ndarray, seed: int = 0) -> tuple[Projection, np.ndarray]:
     xy = TSNE(
         n_components=2, perplexity=perplexity, init="pca", random_state=seed, max_iter=500
     ).fit_transform(codes)
-    proj = Projection("tsne", codes.mean(axis=0), np.zeros((2, codes.shape[1]), np.float32))
-    return proj, xy.astype(np.float32)
+    xy = xy.astype(np.float32)
+    proj = Projection(
+        "tsne",
+        codes.mean(axis=0),
+        np.zeros((2, codes.shape[1]), np.float32),
+        ref_codes=codes,
+        ref_xy=xy,
+    )
+    return proj, xy
 
 
 def nearest_index(points: np.ndarray, xy: tuple[float, float]) -> int:

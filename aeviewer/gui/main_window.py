@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     """The whole app window."""
 
     run_requested = Signal(object)  # Trainer, to the training thread
+    tsne_computed = Signal(object, object, object)  # Projection, xy, indices (from a thread)
     epoch_shown = Signal(int)  # an epoch's results are on screen (for --quit-after-epochs)
     state_changed = Signal(str)
 
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self.latent_indices: np.ndarray | None = None
         self.shown_indices: np.ndarray | None = None  # rows of x_val behind the points shown
         self.variational = False
+        self.projection_kind = "pca"  # what the user asked for when codes have > 2 dims
+        self.tsne_xy: np.ndarray | None = None
+        self._tsne_busy = False
         self.gallery_indices = np.arange(0)
         self.selected_index: int | None = None
         self.clicked_point: tuple[float, float] | None = None
@@ -95,7 +99,7 @@ class MainWindow(QMainWindow):
         self._build_thread()
         self._connect()
         self.set_theme(str(self._settings.value("theme", "dark")))
-        self.resize(1600, 1000)
+        self._default_geometry()
         if restore:
             self._restore_settings()
         self._set_state("loading")
@@ -182,6 +186,15 @@ class MainWindow(QMainWindow):
         self.log_action = self._action(view, "Log-scale loss", self._on_log_action_toggled, "L")
         self.log_action.setCheckable(True)
         view.addSeparator()
+        pgroup = QActionGroup(self)
+        self.projection_actions: dict[str, QAction] = {}
+        for kind, text in (("pca", "Project codes with PCA"), ("tsne", "Project codes with t-SNE")):
+            act = self._action(view, text, lambda k=kind: self.set_projection_kind(k))
+            act.setCheckable(True)
+            pgroup.addAction(act)
+            self.projection_actions[kind] = act
+        self.projection_actions["pca"].setChecked(True)
+        view.addSeparator()
         self._action(view, "Reset layout", lambda: self.restoreState(self._default_state))
         train = bar.addMenu("&Training")
         self._action(train, "Start / pause", self.toggle_start_pause, "Space")
@@ -229,6 +242,7 @@ class MainWindow(QMainWindow):
         self.canvas_panel.canvas.drawing_changed.connect(self.refresh_denoise)
         self.noise_panel.noise_changed.connect(self._on_noise_panel_noise_changed)
         self.gallery.sample_clicked.connect(self._on_gallery_sample_clicked)
+        self.tsne_computed.connect(self._on_tsne_computed)
 
     def worker_warm_up(self) -> None:
         from PySide6.QtCore import QMetaObject
@@ -415,20 +429,71 @@ class MainWindow(QMainWindow):
             return
         if not report.partial:
             self.latent_codes, self.latent_indices = report.codes, report.indices
-            self.projection = fit_pca(report.codes, self.projection)
-        elif self.projection is None:
-            self.projection = fit_pca(report.codes)
-        proj = self.projection
-        xy = proj.transform(report.codes)
+            pca = self.projection if self.projection and self.projection.kind != "tsne" else None
+            self.projection = fit_pca(report.codes, pca)
+            if self.projection_kind == "tsne" and self.projection.kind != "identity":
+                self.start_tsne()  # the PCA picture shows until the t-SNE map is ready
+        elif self.projection is None or self.projection.kind == "tsne":
+            self.projection = fit_pca(report.codes, None)
+        self._show_codes(self.projection.transform(report.codes), report.indices)
+        self.refresh_denoise()
+
+    # -- projections ----------------------------------------------------------------------
+    def set_projection_kind(self, kind: str) -> None:
+        """PCA (default, invertible) or t-SNE (on demand, computed off the GUI thread)."""
+        self.projection_kind = kind
+        self.projection_actions[kind].setChecked(True)
+        if kind == "tsne":
+            self.start_tsne()
+        elif self.latent_codes is not None and self.latent_indices is not None:
+            self.projection = fit_pca(self.latent_codes)
+            self._show_codes(self.projection.transform(self.latent_codes), self.latent_indices)
+
+    def start_tsne(self) -> None:
+        codes, indices = self.latent_codes, self.latent_indices
+        if codes is None or indices is None or codes.shape[1] <= 2 or self._tsne_busy:
+            if codes is not None and codes.shape[1] <= 2:
+                self.controls.set_hint("2-D codes are shown as they are: no projection needed.")
+            return
+        import threading
+
+        from aeviewer.core.latent import fit_tsne
+
+        self._tsne_busy = True
+        self.controls.set_hint("Computing t-SNE of the codes…")
+
+        def work() -> None:  # a daemon thread: closing the window never waits for it
+            try:
+                proj, xy = fit_tsne(codes)
+                self.tsne_computed.emit(proj, xy, indices)
+            except Exception as exc:  # shown, not raised: the app stays usable
+                self.tsne_computed.emit(None, str(exc), indices)
+
+        threading.Thread(target=work, name="aeviewer-tsne", daemon=True).start()
+
+    def _on_tsne_computed(self, proj: Projection | None, xy: Any, indices: np.ndarray) -> None:
+        self._tsne_busy = False
+        if proj is None:
+            self.show_error(f"t-SNE failed: {xy}")
+            return
+        self.controls.set_hint("")
+        if self.projection_kind != "tsne" or self.latent_indices is not indices:
+            return  # codes moved on (a new epoch); the next epoch end starts a fresh map
+        self.projection = proj
+        self.tsne_xy = xy
+        self._show_codes(xy, indices)
+
+    def _show_codes(self, xy: np.ndarray, indices: np.ndarray) -> None:
+        if self.dataset is None or self.projection is None:
+            return
         y = self.dataset.y_val
-        labels = None if y is None else np.asarray(y)[report.indices]
-        self.shown_indices = report.indices
+        labels = None if y is None else np.asarray(y)[indices]
+        self.shown_indices = indices
         self.latent_view.set_message("")
         self.latent_view.set_points(xy, labels, self.dataset.class_names)
-        self.latent_view.set_title(proj.title())
-        self.latent_view.set_axis_labels(*proj.axis_labels())
+        self.latent_view.set_title(self.projection.title())
+        self.latent_view.set_axis_labels(*self.projection.axis_labels())
         self._update_highlight()
-        self.refresh_denoise()
 
     def _on_worker_weights_updated(self, snapshot: ModelSnapshot) -> None:
         first = self.snapshot is None
@@ -465,8 +530,8 @@ class MainWindow(QMainWindow):
                 + (", …)" if len(code) > 4 else ")")
             )
         else:
-            pts = proj.transform(self.latent_codes) if self.latent_codes is not None else None
-            if pts is None:
+            pts = self.tsne_xy
+            if pts is None or self.latent_codes is None or len(pts) != len(self.latent_codes):
                 return None
             i = nearest_index(pts, (x, y))
             code = self.latent_codes[i]  # type: ignore[index]
@@ -598,6 +663,24 @@ class MainWindow(QMainWindow):
         if path:
             self.save_screenshot(path)
 
+    def prepare_showcase(self) -> None:
+        """For scripted screenshots: decode a point, and put a noisy digit on the canvas, so
+        every panel shows what it does (as a lecturer's first minute would)."""
+        ds = self.dataset
+        if ds is None or not ds.is_image or self.snapshot is None:
+            return
+        if self.clicked_point is None and self.latent_codes is not None and self.projection:
+            xy = self.projection.transform(self.latent_codes)
+            x, y = (float(v) for v in np.median(xy, axis=0))
+            self.latent_view.set_click_marker(x, y)
+            self.decode_point(x, y)
+        canvas = self.canvas_panel.canvas
+        if canvas.is_empty():
+            canvas.set_image(np.asarray(ds.x_val[min(7, ds.n_val - 1)]), smooth=True)
+        if self.noise_panel.noise() == (0.0, 0.0, 0.0):
+            self.noise_panel.set_noise(0.25, 0.0, 0.0)
+        QApplication.processEvents()
+
     def save_screenshot(self, path: str | Path) -> bool:
         QApplication.processEvents()
         return bool(self.grab().save(str(path), "PNG"))
@@ -629,6 +712,20 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "aeviewer", message)
 
     # -- lifetime --------------------------------------------------------------------------
+    def _default_geometry(self) -> None:
+        """Most of the screen, centred: a projector shows nothing else."""
+        screen = QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1600, 1000)
+            return
+        area = screen.availableGeometry()
+        w, h = int(area.width() * 0.94), int(area.height() * 0.94)
+        self.resize(max(w, 1024), max(h, 700))
+        self.move(
+            area.x() + (area.width() - self.width()) // 2,
+            area.y() + (area.height() - self.height()) // 2,
+        )
+
     def _restore_settings(self) -> None:
         geometry = self._settings.value("geometry")
         if isinstance(geometry, QByteArray):

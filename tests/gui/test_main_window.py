@@ -210,3 +210,20 @@ def test_bad_settings_are_refused_with_a_message(window: MainWindow, qtbot) -> N
     window.start()
     assert window.state == "idle"
     assert "42" in window.controls.hint.text()
+
+
+def test_tsne_on_demand_for_30_d_codes(window: MainWindow, qtbot) -> None:
+    train_to_end(window, qtbot, preset="stacked", epochs=1)
+    assert window.projection is not None and window.projection.kind == "pca"
+    assert "PCA" in window.latent_view.plot_widget.getPlotItem().titleLabel.text
+    window.set_projection_kind("tsne")
+    qtbot.waitUntil(lambda: window.projection.kind == "tsne", timeout=60_000)  # type: ignore[union-attr]
+    assert "t-SNE" in window.latent_view.plot_widget.getPlotItem().titleLabel.text
+    # A click decodes the nearest sample's code.
+    xy = window.tsne_xy
+    assert xy is not None
+    image = window.decode_point(float(xy[5, 0]), float(xy[5, 1]))
+    assert window.snapshot is not None and window.latent_codes is not None
+    np.testing.assert_allclose(image, window.snapshot.decoder(window.latent_codes[5]), atol=1e-6)
+    window.set_projection_kind("pca")
+    assert window.projection.kind == "pca"

@@ -318,7 +318,7 @@ class CanvasPanel(QWidget):
         self.brush_slider.setMinimumWidth(120)
         self.brush_label = QLabel(self)
         self.brush_label.setObjectName("caption")
-        self.brush_label.setMinimumWidth(self.brush_label.fontMetrics().horizontalAdvance("48 px "))
+        # No fixed width: the app's stylesheet enlarges the font after construction.
         self.eraser_button = QPushButton("Eraser", self)
         self.eraser_button.setCheckable(True)
         self.clear_button = QPushButton("Clear", self)

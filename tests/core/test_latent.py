@@ -1,0 +1,70 @@
+"""Projections of latent codes, their inverses, and sampling codes to generate from."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aeviewer.core.latent import (
+    fit_pca,
+    fit_tsne,
+    identity_projection,
+    interpolate_codes,
+    nearest_index,
+    sample_codes,
+)
+
+RNG = np.random.default_rng(0)
+
+
+def test_two_d_codes_are_shown_as_they_are() -> None:
+    codes = RNG.normal(size=(50, 2)).astype(np.float32)
+    proj = fit_pca(codes)
+    assert proj.kind == "identity" and proj.invertible
+    np.testing.assert_array_equal(proj.transform(codes), codes)
+    np.testing.assert_array_equal(proj.inverse(codes[:3]), codes[:3])
+    assert proj.axis_labels() == ("z₁", "z₂")
+
+
+def test_pca_inverse_lands_back_on_the_plane() -> None:
+    # Codes that lie on a 2-D plane in 5-D: PCA recovers them exactly through its inverse.
+    basis = RNG.normal(size=(2, 5))
+    codes = (RNG.normal(size=(200, 2)) @ basis + 3.0).astype(np.float32)
+    proj = fit_pca(codes)
+    assert proj.kind == "pca" and sum(proj.explained) > 0.999
+    np.testing.assert_allclose(proj.inverse(proj.transform(codes)), codes, atol=1e-4)
+    assert "PCA of the 5-D codes" in proj.title() and "inverse" in proj.title()
+
+
+def test_pca_axes_do_not_flip_between_refits() -> None:
+    codes = RNG.normal(size=(300, 6)).astype(np.float32) * [5, 3, 1, 1, 1, 1]
+    first = fit_pca(codes)
+    again = fit_pca(-codes[::-1] * 1.0001 * -1, previous=first)
+    assert np.all(np.sum(first.components * again.components, axis=1) > 0)
+
+
+def test_tsne_places_new_codes_at_their_nearest_neighbour() -> None:
+    codes = np.concatenate([RNG.normal(0, 0.1, (30, 4)), RNG.normal(5, 0.1, (30, 4))])
+    proj, xy = fit_tsne(codes.astype(np.float32))
+    assert xy.shape == (60, 2) and not proj.invertible
+    np.testing.assert_array_equal(proj.transform(codes[[3, 40]]), xy[[3, 40]])
+    assert "t-SNE" in proj.title()
+
+
+def test_sampling_follows_the_codes_or_the_prior() -> None:
+    codes = RNG.normal(10.0, 2.0, size=(5000, 3)).astype(np.float32)
+    fitted = sample_codes(codes, 4000, variational=False, latent_dim=3)
+    np.testing.assert_allclose(fitted.mean(axis=0), 10.0, atol=0.15)
+    np.testing.assert_allclose(fitted.std(axis=0), 2.0, atol=0.15)
+    prior = sample_codes(codes, 4000, variational=True, latent_dim=3)
+    np.testing.assert_allclose(prior.mean(axis=0), 0.0, atol=0.1)
+    np.testing.assert_allclose(prior.std(axis=0), 1.0, atol=0.1)
+
+
+def test_interpolation_and_nearest() -> None:
+    a, b = np.zeros(3, np.float32), np.ones(3, np.float32)
+    path = interpolate_codes(a, b, 5)
+    np.testing.assert_allclose(path[:, 0], [0, 0.25, 0.5, 0.75, 1.0])
+    pts = np.array([[0, 0], [5, 5], [1, 1]], np.float32)
+    assert nearest_index(pts, (0.9, 1.2)) == 2
+    assert nearest_index(np.zeros((0, 2), np.float32), (0, 0)) == -1
+    assert identity_projection(2).latent_dim == 2
