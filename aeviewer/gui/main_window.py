@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
             if pts is None or self.latent_codes is None or len(pts) != len(self.latent_codes):
                 return None
             i = nearest_index(pts, (x, y))
-            code = self.latent_codes[i]  # type: ignore[index]
+            code = self.latent_codes[i]
             where = f"nearest sample #{i}"
         if not self.dataset or not self.dataset.is_image:
             return None
