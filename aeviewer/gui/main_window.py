@@ -8,7 +8,6 @@ training thread), never the live Keras model and never ``predict()``.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,20 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from aeviewer.core.datasets import Dataset, DatasetError, load_dataset, parse_classes
-from aeviewer.core.denoise import corrupt_batch, denoise
-from aeviewer.core.images import mnist_style
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.latent import (
     Projection,
     fit_pca,
-    identity_projection,
-    nearest_index,
-    sample_codes,
 )
 from aeviewer.core.models import OptionsError, get_preset
 from aeviewer.core.training import EpochReport, FinishReport, LatentReport, Trainer, TrainingConfig
 from aeviewer.gui import palette
+from aeviewer.gui.files_mixin import FilesMixin
 from aeviewer.gui.training_worker import BatchChunk, TrainingThread, TrainingWorker
+from aeviewer.gui.views_mixin import ViewsMixin
 from aeviewer.gui.widgets.controls import ControlPanel, RunSettings
 from aeviewer.gui.widgets.drawing_canvas import CanvasPanel
 from aeviewer.gui.widgets.image_tile import ImageTile
@@ -48,7 +44,6 @@ from aeviewer.gui.widgets.loss_plot import LossPlot
 from aeviewer.gui.widgets.noise_panel import NoisePanel
 from aeviewer.gui.widgets.sample_gallery import SampleGallery
 
-GALLERY_SIZE = 10
 SNAPSHOT_INTERVAL = 0.4  # seconds between weight snapshots during an epoch
 LIVE_LATENT = 1000  # validation samples re-encoded with each live snapshot
 
@@ -61,7 +56,7 @@ def settings_store() -> QSettings:
     return QSettings("aeviewer", "aeviewer")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
     """The whole app window."""
 
     run_requested = Signal(object)  # Trainer, to the training thread
@@ -438,63 +433,6 @@ class MainWindow(QMainWindow):
         self._show_codes(self.projection.transform(report.codes), report.indices)
         self.refresh_denoise()
 
-    # -- projections ----------------------------------------------------------------------
-    def set_projection_kind(self, kind: str) -> None:
-        """PCA (default, invertible) or t-SNE (on demand, computed off the GUI thread)."""
-        self.projection_kind = kind
-        self.projection_actions[kind].setChecked(True)
-        if kind == "tsne":
-            self.start_tsne()
-        elif self.latent_codes is not None and self.latent_indices is not None:
-            self.projection = fit_pca(self.latent_codes)
-            self._show_codes(self.projection.transform(self.latent_codes), self.latent_indices)
-
-    def start_tsne(self) -> None:
-        codes, indices = self.latent_codes, self.latent_indices
-        if codes is None or indices is None or codes.shape[1] <= 2 or self._tsne_busy:
-            if codes is not None and codes.shape[1] <= 2:
-                self.controls.set_hint("2-D codes are shown as they are: no projection needed.")
-            return
-        import threading
-
-        from aeviewer.core.latent import fit_tsne
-
-        self._tsne_busy = True
-        self.controls.set_hint("Computing t-SNE of the codes…")
-
-        def work() -> None:  # a daemon thread: closing the window never waits for it
-            try:
-                proj, xy = fit_tsne(codes)
-                self.tsne_computed.emit(proj, xy, indices)
-            except Exception as exc:  # shown, not raised: the app stays usable
-                self.tsne_computed.emit(None, str(exc), indices)
-
-        threading.Thread(target=work, name="aeviewer-tsne", daemon=True).start()
-
-    def _on_tsne_computed(self, proj: Projection | None, xy: Any, indices: np.ndarray) -> None:
-        self._tsne_busy = False
-        if proj is None:
-            self.show_error(f"t-SNE failed: {xy}")
-            return
-        self.controls.set_hint("")
-        if self.projection_kind != "tsne" or self.latent_indices is not indices:
-            return  # codes moved on (a new epoch); the next epoch end starts a fresh map
-        self.projection = proj
-        self.tsne_xy = xy
-        self._show_codes(xy, indices)
-
-    def _show_codes(self, xy: np.ndarray, indices: np.ndarray) -> None:
-        if self.dataset is None or self.projection is None:
-            return
-        y = self.dataset.y_val
-        labels = None if y is None else np.asarray(y)[indices]
-        self.shown_indices = indices
-        self.latent_view.set_message("")
-        self.latent_view.set_points(xy, labels, self.dataset.class_names)
-        self.latent_view.set_title(self.projection.title())
-        self.latent_view.set_axis_labels(*self.projection.axis_labels())
-        self._update_highlight()
-
     def _on_worker_weights_updated(self, snapshot: ModelSnapshot) -> None:
         first = self.snapshot is None
         self.snapshot = snapshot
@@ -514,105 +452,6 @@ class MainWindow(QMainWindow):
             self._set_state("idle")
         else:
             self._set_state("finished")
-
-    # -- views --------------------------------------------------------------------------
-    def decode_point(self, x: float, y: float) -> np.ndarray | None:
-        """Decode the latent-view point (x, y) into the preview; returns the image."""
-        self.clicked_point = (x, y)
-        if self.snapshot is None:
-            return None
-        proj = self.projection or identity_projection(self.snapshot.decoder.input_shape[0])
-        if proj.invertible:
-            code = proj.inverse(np.array([x, y], np.float32))
-            where = (
-                "z = ("
-                + ", ".join(f"{v:.2f}" for v in code[:4])
-                + (", …)" if len(code) > 4 else ")")
-            )
-        else:
-            pts = self.tsne_xy
-            if pts is None or self.latent_codes is None or len(pts) != len(self.latent_codes):
-                return None
-            i = nearest_index(pts, (x, y))
-            code = self.latent_codes[i]
-            where = f"nearest sample #{i}"
-        if not self.dataset or not self.dataset.is_image:
-            return None
-        image = self.snapshot.decoder(code)
-        self.preview.set_image(image)
-        self.preview.set_caption(where)
-        return image
-
-    def _on_latent_view_latent_clicked(self, x: float, y: float) -> None:
-        self.decode_point(x, y)
-
-    def refresh_denoise(self) -> None:
-        """Recompute the canvas → noise → reconstruction strip and the drawn marker."""
-        if self.dataset is None or not self.dataset.is_image:
-            return
-        canvas = self.canvas_panel.canvas
-        if not canvas.is_empty():
-            clean = mnist_style(canvas.image())
-        elif self.selected_index is not None:
-            clean = np.asarray(self.dataset.x_val[self.selected_index], np.float32)
-        else:
-            clean = np.asarray(self.dataset.x_val[0], np.float32)
-        g, m, sp = self.noise_panel.noise()
-        r = denoise(clean, self.snapshot, g, m, sp, seed=1)
-        self.noise_panel.set_images(
-            r.clean,
-            r.noisy,
-            r.reconstruction,
-            r.noisy_text(),
-            r.reconstruction_text(),
-            clean_caption="clean (the target)",
-        )
-        if r.code is not None and not canvas.is_empty() and self.projection is not None:
-            xy = self.projection.transform(r.code[None])[0]
-            self.latent_view.set_drawn_point(float(xy[0]), float(xy[1]))
-        else:
-            self.latent_view.set_drawn_point(None, None)
-
-    def refresh_gallery(self) -> None:
-        ds, snap = self.dataset, self.snapshot
-        if ds is None or snap is None or not ds.is_image:
-            return
-        n = min(GALLERY_SIZE, ds.n_val)
-        idx = np.arange(n)
-        originals = np.asarray(ds.x_val[:n], np.float32)
-        g, m, sp = self.noise_panel.noise()
-        noisy = corrupt_batch(originals, g, m, sp, seed=2) if (g or m or sp) else None
-        recon = snap.reconstruct(noisy if noisy is not None else originals)
-        captions = None
-        if ds.y_val is not None and ds.class_names:
-            captions = [ds.class_names[int(v)] for v in np.asarray(ds.y_val)[:n]]
-        self.gallery.set_pairs(
-            originals, recon, [int(i) for i in idx], noisy=noisy, captions=captions
-        )
-        codes = sample_codes(
-            self.latent_codes, GALLERY_SIZE, self.variational, snap.decoder.input_shape[0], seed=3
-        )
-        title = "Generated: N(0, I)" if self.variational else "Generated: fitted Gaussian"
-        self.gallery.set_generated(snap.decoder(codes), title=title)
-        self.gallery_indices = idx
-
-    def _on_noise_panel_noise_changed(self, *_: float) -> None:
-        self.refresh_denoise()
-        self.refresh_gallery()
-
-    def _on_gallery_sample_clicked(self, index: int) -> None:
-        self.selected_index = index
-        self.gallery.set_selected(index)
-        self._update_highlight()
-        if self.canvas_panel.canvas.is_empty():
-            self.refresh_denoise()
-
-    def _update_highlight(self) -> None:
-        if self.selected_index is None or self.shown_indices is None:
-            self.latent_view.set_highlight(None)
-            return
-        rows = np.flatnonzero(self.shown_indices == self.selected_index)
-        self.latent_view.set_highlight(int(rows[0]) if len(rows) else None)
 
     # -- controls ------------------------------------------------------------------------
     def _on_controls_pause_toggled(self, on: bool) -> None:
@@ -651,39 +490,6 @@ class MainWindow(QMainWindow):
 
     def _on_log_action_toggled(self, on: bool) -> None:
         self.loss_plot.set_log_y(on)
-
-    # -- files ---------------------------------------------------------------------------
-    def save_model_dialog(self) -> None:
-        self.show_error("Saving needs a trained model: train, then use File → Save model.")
-
-    def screenshot_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save screenshot", "aeviewer.png", "PNG (*.png)"
-        )
-        if path:
-            self.save_screenshot(path)
-
-    def prepare_showcase(self) -> None:
-        """For scripted screenshots: decode a point, and put a noisy digit on the canvas, so
-        every panel shows what it does (as a lecturer's first minute would)."""
-        ds = self.dataset
-        if ds is None or not ds.is_image or self.snapshot is None:
-            return
-        if self.clicked_point is None and self.latent_codes is not None and self.projection:
-            xy = self.projection.transform(self.latent_codes)
-            x, y = (float(v) for v in np.median(xy, axis=0))
-            self.latent_view.set_click_marker(x, y)
-            self.decode_point(x, y)
-        canvas = self.canvas_panel.canvas
-        if canvas.is_empty():
-            canvas.set_image(np.asarray(ds.x_val[min(7, ds.n_val - 1)]), smooth=True)
-        if self.noise_panel.noise() == (0.0, 0.0, 0.0):
-            self.noise_panel.set_noise(0.25, 0.0, 0.0)
-        QApplication.processEvents()
-
-    def save_screenshot(self, path: str | Path) -> bool:
-        QApplication.processEvents()
-        return bool(self.grab().save(str(path), "PNG"))
 
     # -- look ----------------------------------------------------------------------------
     def set_theme(self, name: str) -> None:
