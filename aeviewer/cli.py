@@ -311,7 +311,7 @@ def one_line(exc: BaseException) -> str:
     from aeviewer.core.persistence import ModelFileError
 
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    if isinstance(exc, (CliError, DatasetError, OptionsError, ModelFileError)):
+    if isinstance(exc, (CliError, DatasetError, OptionsError, ModelFileError, ValueError)):
         return text
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: {exc.strerror or text}"

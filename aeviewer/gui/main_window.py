@@ -20,20 +20,27 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from aeviewer.core.datasets import Dataset, DatasetError, load_dataset, parse_classes
+from aeviewer.core.history import RunHistory
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.latent import (
     Projection,
     fit_pca,
 )
+from aeviewer.core.lessons import LESSONS
 from aeviewer.core.models import OptionsError, get_preset
 from aeviewer.core.training import EpochReport, FinishReport, LatentReport, Trainer, TrainingConfig
 from aeviewer.gui import palette
+from aeviewer.gui.background import BackgroundJobs
 from aeviewer.gui.files_mixin import FilesMixin
+from aeviewer.gui.layout import scrollable
+from aeviewer.gui.lesson_view import LessonMixin
+from aeviewer.gui.time_machine import TimeMachineMixin
 from aeviewer.gui.training_worker import BatchChunk, TrainingThread, TrainingWorker
 from aeviewer.gui.views_mixin import ViewsMixin
 from aeviewer.gui.widgets.controls import ControlPanel, RunSettings
@@ -42,7 +49,9 @@ from aeviewer.gui.widgets.image_tile import ImageTile
 from aeviewer.gui.widgets.latent_view import LatentView
 from aeviewer.gui.widgets.loss_plot import LossPlot
 from aeviewer.gui.widgets.noise_panel import NoisePanel
+from aeviewer.gui.widgets.overlays import HelpOverlay, TrailsOverlay
 from aeviewer.gui.widgets.sample_gallery import SampleGallery
+from aeviewer.gui.widgets.timeline import TimelineBar
 
 SNAPSHOT_INTERVAL = 0.4  # seconds between weight snapshots during an epoch
 LIVE_LATENT = 1000  # validation samples re-encoded with each live snapshot
@@ -56,10 +65,11 @@ def settings_store() -> QSettings:
     return QSettings("aeviewer", "aeviewer")
 
 
-class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
+class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWindow):
     """The whole app window."""
 
     run_requested = Signal(object)  # Trainer, to the training thread
+    job_requested = Signal(str, object)  # name, callable: run on the training thread
     tsne_computed = Signal(object, object, object)  # Projection, xy, indices (from a thread)
     epoch_shown = Signal(int)  # an epoch's results are on screen (for --quit-after-epochs)
     state_changed = Signal(str)
@@ -87,6 +97,15 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
         self._progress = ""  # the last "epoch · batch · samples/s" line
         self._epochs_total = 0
         self._settings = settings_store()
+        self.history = RunHistory()
+        self.view_epoch = 0  # 0: live; k: the time machine shows epoch k
+        self.trails_on = False
+        self.presenting = False
+        self.lesson = None
+        self.lesson_panel = None
+        self.model_info: dict[str, Any] = {}
+        self.pair: list[int] = []
+        self.compare = None
 
         self._build_widgets()
         self._build_docks()
@@ -94,9 +113,10 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
         self._build_thread()
         self._connect()
         self.set_theme(str(self._settings.value("theme", "dark")))
+        self._laid_out = False  # apply_default_layout once shown (unless a saved layout exists)
         self._default_geometry()
         if restore:
-            self._restore_settings()
+            self._laid_out = self._restore_settings()
         self._set_state("loading")
         if self.dataset is not None:
             self._show_dataset(self.dataset)
@@ -108,21 +128,36 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
         self.latent_view = LatentView()
         self.latent_view.set_message("Press Start: the codes of the validation digits appear here")
         self.loss_plot = LossPlot()
-        self.preview = ImageTile("Decoded point", min_size=160)
+        self.preview = ImageTile("Decoded point", min_size=96)
+        self.preview.set_fit(True)
         self.preview.set_placeholder("Click the latent space")
         self.canvas_panel = CanvasPanel()
         self.canvas_panel.canvas.set_placeholder("Draw a digit here")
         self.noise_panel = NoisePanel()
-        self.gallery = SampleGallery()
+        self.gallery = SampleGallery(tile_size=48)
         self.gallery.set_placeholder("Originals and reconstructions appear after the first epoch")
         self.stage_label = QLabel("")
         self.stage_label.setObjectName("hint")
-        self.setCentralWidget(self.latent_view)
+        self.caption = QLabel("")
+        self.caption.setObjectName("banner")
+        self.caption.setWordWrap(True)
+        self.caption.hide()
+        self.timeline = TimelineBar()
+        self.trails = TrailsOverlay(self.latent_view.plot_widget)
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(2)
+        cl.addWidget(self.caption)
+        cl.addWidget(self.latent_view, 1)
+        cl.addWidget(self.timeline)
+        self.setCentralWidget(centre)
+        self.help_overlay = HelpOverlay(self)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        dock.setWidget(scrollable(widget))
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
@@ -151,13 +186,14 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
         dl.addLayout(row)
         self.draw_dock = self._dock("Draw and denoise", draw, bottom, "draw")
         self.gallery_dock = self._dock("Gallery", self.gallery, bottom, "gallery")
+        self.lesson_dock = self._dock("Lesson", QWidget(), bottom, "lesson")
         self.splitDockWidget(self.draw_dock, self.gallery_dock, Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.gallery_dock, self.lesson_dock, Qt.Orientation.Horizontal)
+        self.lesson_dock.hide()
         self.splitDockWidget(self.loss_dock, self.preview_dock, Qt.Orientation.Vertical)
-        self.resizeDocks([self.controls_dock], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.loss_dock, self.preview_dock], [520, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.loss_dock], [560], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.draw_dock], [420], Qt.Orientation.Vertical)
-        self._default_state = self.saveState()
+        controls_area = self.controls_dock.widget()
+        assert isinstance(controls_area, QScrollArea)
+        controls_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.status_label = QLabel("")
         self.statusBar().addPermanentWidget(self.stage_label)
         self.statusBar().addWidget(self.status_label, 1)
@@ -166,11 +202,30 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self._action(file, "Open data…", self._on_controls_open_data_requested, "Ctrl+O")
-        self._action(file, "Save model…", self.save_model_dialog, "Ctrl+S")
+        self._action(file, "Open session…", self.open_session_dialog, "Ctrl+Shift+O")
+        self._action(file, "Save session…", self.save_session_dialog, "Ctrl+S")
+        file.addSeparator()
+        self._action(file, "Save model (.keras)…", self.save_model_dialog, "Ctrl+Shift+S")
+        export = file.addMenu("Export")
+        for text, slot in (
+            ("Loss plot (PNG or SVG)…", lambda: self.export_plot_dialog("loss")),
+            ("Latent space (PNG or SVG)…", lambda: self.export_plot_dialog("latent")),
+            ("Gallery (PNG)…", self.export_gallery_dialog),
+            ("Interpolation strips (PNG)…", self.export_interpolation_dialog),
+            ("Time machine (animated GIF)…", self.export_gif_dialog),
+        ):
+            self._action(export, text, slot)
         self._action(file, "Save screenshot…", self.screenshot_dialog)
         file.addSeparator()
         self._action(file, "Quit", self.close, "Ctrl+Q")
+
         view = bar.addMenu("&View")
+        self.presenter_action = self._action(view, "Presenter mode", self.toggle_presenter, "F11")
+        self._action(view, "Keyboard shortcuts", self.help_overlay.toggle, "F1")
+        self._action(view, "Keyboard shortcuts (?)", self.help_overlay.toggle, "?").setVisible(
+            False
+        )
+        view.addSeparator()
         group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for name in ("dark", "light"):
@@ -180,6 +235,8 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
             self.theme_actions[name] = act
         self.log_action = self._action(view, "Log-scale loss", self._on_log_action_toggled, "L")
         self.log_action.setCheckable(True)
+        self.trails_action = self._action(view, "Latent trails", self.set_trails, "T")
+        self.trails_action.setCheckable(True)
         view.addSeparator()
         pgroup = QActionGroup(self)
         self.projection_actions: dict[str, QAction] = {}
@@ -190,12 +247,26 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
             self.projection_actions[kind] = act
         self.projection_actions["pca"].setChecked(True)
         view.addSeparator()
-        self._action(view, "Reset layout", lambda: self.restoreState(self._default_state))
+        self._action(view, "Reset layout", self.apply_default_layout)
+
         train = bar.addMenu("&Training")
         self._action(train, "Start / pause", self.toggle_start_pause, "Space")
         self._action(train, "Step one batch", self.step, "S")
-        self._action(train, "Stop", self.stop, "Esc")
+        self._action(train, "Stop", self._on_escape, "Esc")
         self._action(train, "Reset", self.reset, "R")
+        train.addSeparator()
+        self._action(
+            train,
+            "Replay the run",
+            lambda: self.timeline.play(not self.timeline.play_button.isChecked()),
+            "P",
+        )
+        self._action(train, "Back one epoch", lambda: self.timeline.step(-1), "Left")
+        self._action(train, "Forward one epoch", lambda: self.timeline.step(1), "Right")
+
+        lessons = bar.addMenu("&Lessons")
+        for i, lesson in enumerate(LESSONS, start=1):
+            self._action(lessons, f"{i}. {lesson.title}", lambda n=lesson.name: self.open_lesson(n))
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: str | None = None) -> QAction:
         act = QAction(text, self)
@@ -211,11 +282,17 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
         self.thread_ = TrainingThread(self)
         self.worker = TrainingWorker()
         self.worker.moveToThread(self.thread_)
+        self.jobs = BackgroundJobs()
+        self.jobs.moveToThread(self.thread_)
+        self._job_callbacks: dict[str, Any] = {}
         self.thread_.start()
 
     def _connect(self) -> None:
         w, c = self.worker, self.controls
         self.run_requested.connect(w.run)
+        self.job_requested.connect(self.jobs.run)
+        self.jobs.job_finished.connect(self._on_jobs_job_finished)
+        self.timeline.epoch_selected.connect(self._on_timeline_epoch_selected)
         w.ready.connect(self._on_worker_ready)
         w.model_built.connect(self._on_worker_model_built)
         w.stage_changed.connect(self._on_worker_stage_changed)
@@ -237,6 +314,7 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
         self.canvas_panel.canvas.drawing_changed.connect(self.refresh_denoise)
         self.noise_panel.noise_changed.connect(self._on_noise_panel_noise_changed)
         self.gallery.sample_clicked.connect(self._on_gallery_sample_clicked)
+        self.gallery.sample_clicked.connect(self.lesson_sample_clicked)
         self.tsne_computed.connect(self._on_tsne_computed)
 
     def worker_warm_up(self) -> None:
@@ -316,8 +394,24 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
             epochs=s.epochs,
             snapshot_interval=SNAPSHOT_INTERVAL,
             live_latent_size=min(LIVE_LATENT, ds.n_val),
+            greedy=bool(self.lesson and self.lesson.greedy and s.preset == self.lesson.preset),
+            pretrain_epochs=2,
         )
         self._epochs_total = s.epochs
+        self.new_history(
+            {
+                "dataset": s.dataset,
+                "data_path": s.data_path,
+                "classes": s.classes,
+                "preset": s.preset,
+                "options": opts.to_dict(),
+                "epochs": s.epochs,
+                "greedy": config.greedy,
+                "lesson": self.lesson.name if self.lesson else None,
+                "dataset_name": ds.name,
+                "variational": get_preset(s.preset).kind == "vae",
+            }
+        )
         self.trainer = self.worker.make_trainer(ds, config, start_paused=paused)
         self.trainer.set_batch_delay(self.controls.delay())
         if steps:
@@ -394,6 +488,7 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
             self.start(paused=paused, steps=steps)
 
     def _on_worker_model_built(self, info: dict) -> None:
+        self.model_info = dict(info)
         self.variational = bool(info["variational"])
         title = get_preset(info["preset"]).title
         self.setWindowTitle(f"aeviewer: {title}, {info['params']:,} parameters")
@@ -406,6 +501,7 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
 
     def _on_worker_batches_reported(self, chunk: BatchChunk) -> None:
         self.loss_plot.add_batches(chunk.epochs, chunk.losses)
+        self.history.add_batches(chunk.epochs, chunk.losses)
         r = chunk.last
         stage = "" if r.stage == "train" else f"{r.stage} · "
         self._update_status(
@@ -415,13 +511,17 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
 
     def _on_worker_epoch_ended(self, x: float, report: EpochReport) -> None:
         self.loss_plot.add_epoch(x, report.logs)
+        self.history.add_epoch(report.epoch, x, report.logs, report.stage)
         if report.stage == "train":
-            self.refresh_gallery()
-            self.epoch_shown.emit(report.epoch)
+            self.timeline.set_epochs(len(self.history))
 
     def _on_worker_latent_updated(self, report: LatentReport) -> None:
         if self.dataset is None:
             return
+        if not report.partial:
+            self.history.set_codes(report.epoch, report.codes, report.indices)
+        if not self.is_live():
+            return  # the time machine shows an older epoch; the record keeps this one
         if not report.partial:
             self.latent_codes, self.latent_indices = report.codes, report.indices
             pca = self.projection if self.projection and self.projection.kind != "tsne" else None
@@ -436,11 +536,19 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
     def _on_worker_weights_updated(self, snapshot: ModelSnapshot) -> None:
         first = self.snapshot is None
         self.snapshot = snapshot
-        if self.clicked_point is not None:
-            self.decode_point(*self.clicked_point)
-        self.refresh_denoise()
-        if first:
-            self.refresh_gallery()
+        rec = self.history.record(snapshot.epoch)
+        epoch_end = rec is not None and rec.snapshot is None
+        self.record_snapshot(snapshot)
+        if self.is_live():
+            if self.clicked_point is not None:
+                self.decode_point(*self.clicked_point)
+            self.refresh_denoise()
+            if first or epoch_end:
+                self.refresh_gallery()
+                self.update_trails()
+                self.refresh_lesson()
+        if epoch_end:
+            self.epoch_shown.emit(snapshot.epoch)  # every view shows this epoch now
 
     def _on_worker_run_finished(self, report: FinishReport) -> None:
         if report.reason in ("nan", "error"):
@@ -452,6 +560,8 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
             self._set_state("idle")
         else:
             self._set_state("finished")
+            if report.reason in ("completed", "stopped") and report.epochs_done:
+                self.start_lesson_followup()
 
     # -- controls ------------------------------------------------------------------------
     def _on_controls_pause_toggled(self, on: bool) -> None:
@@ -491,12 +601,84 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
     def _on_log_action_toggled(self, on: bool) -> None:
         self.loss_plot.set_log_y(on)
 
+    # -- presenter mode, help, jobs ------------------------------------------------------------
+    def toggle_presenter(self) -> None:
+        """Full screen, large type, only the essential panels (F11; Esc leaves)."""
+        self.presenting = not self.presenting
+        if self.presenting:
+            self._pre_presenter_state = self.saveState()
+            self.controls_dock.hide()
+            self.showFullScreen()
+        else:
+            self.showNormal()
+            self.restoreState(self._pre_presenter_state)
+        self._apply_style()
+        QTimer.singleShot(0, self.apply_default_layout)
+        if self.presenting:
+            self.statusBar().showMessage("Presenter mode: F1 lists the keys, Esc leaves", 6000)
+
+    def _on_escape(self) -> None:
+        if self.help_overlay.isVisible():
+            self.help_overlay.hide()
+        elif self.presenting:
+            self.toggle_presenter()
+        else:
+            self.stop()
+
+    def request_job(self, name: str, fn: Any, then: Any) -> None:
+        """Run ``fn`` on the training thread (after any run); ``then(result)`` here."""
+        self._job_callbacks[name] = then
+        self.job_requested.emit(name, fn)
+
+    def _on_jobs_job_finished(self, name: str, result: Any, error: str) -> None:
+        then = self._job_callbacks.pop(name, None)
+        if error:
+            self.show_error(f"{name.replace('-', ' ')}: {error}")
+        elif then is not None:
+            then(result)
+
+    def set_state_from_session(self, history: RunHistory) -> None:
+        """Show an opened session: its data, settings, curves and time machine."""
+        st = history.settings
+        ds = load_dataset(
+            None if st.get("data_path") else st.get("dataset", "digits"),
+            path=st.get("data_path"),
+            classes=parse_classes(st["classes"]) if st.get("classes") else None,
+        )
+        if not history.records or history.records[-1].snapshot is None:
+            raise ValueError("the session holds no trained epoch")
+        self.trainer = None
+        self.clear_views()
+        c = self.controls
+        c.set_dataset(st.get("dataset", "digits"))
+        if st.get("data_path"):
+            c.set_data_path(st["data_path"])
+        c.classes_edit.setText(st.get("classes", ""))
+        c.set_preset(st.get("preset", "stacked"))
+        c.epochs_spin.setValue(int(st.get("epochs", len(history))))
+        self._show_dataset(ds)
+        self.history = history
+        self.variational = bool(st.get("variational", False))
+        bx, by = history.batches()
+        self.loss_plot.add_batches(bx, by)
+        for rec in history.records:
+            self.loss_plot.add_epoch(rec.x, rec.logs)
+        self.snapshot = history.records[-1].snapshot
+        self.timeline.set_epochs(len(history))
+        self.timeline.select(len(history))
+        self.view_epoch = 0
+        self._on_timeline_epoch_selected(0)
+        self._set_state("finished")
+
     # -- look ----------------------------------------------------------------------------
-    def set_theme(self, name: str) -> None:
-        t = palette.set_theme(name)
+    def _apply_style(self) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.setStyleSheet(palette.stylesheet(t))
+            app.setStyleSheet(palette.stylesheet(palette.theme(), 1.35 if self.presenting else 1.0))
+
+    def set_theme(self, name: str) -> None:
+        t = palette.set_theme(name)
+        self._apply_style()
         for w in (
             self.latent_view,
             self.loss_plot,
@@ -518,6 +700,43 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
             QMessageBox.warning(self, "aeviewer", message)
 
     # -- lifetime --------------------------------------------------------------------------
+    def apply_default_layout(self) -> None:
+        """Dock sizes as shares of the window: the latent space gets the most room."""
+        w, h = self.width(), self.height()
+        lesson = not self.lesson_dock.isHidden()
+        # The controls never scroll sideways: their dock is as wide as they need in the
+        # current style (sizes change with the stylesheet, so measure here, not at build).
+        area = self.controls_dock.widget()
+        bar = area.verticalScrollBar().sizeHint().width() if isinstance(area, QScrollArea) else 0
+        self.controls.adjustSize()
+        self.controls_dock.setMinimumWidth(self.controls.sizeHint().width() + bar + 12)
+        if lesson:  # a lesson shows its panel beside the gallery; drawing goes behind a tab
+            self.tabifyDockWidget(self.gallery_dock, self.draw_dock)
+            self.gallery_dock.raise_()
+        else:
+            self.splitDockWidget(self.draw_dock, self.gallery_dock, Qt.Orientation.Horizontal)
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.resizeDocks([self.controls_dock], [max(300, int(0.19 * w))], horizontal)
+        self.resizeDocks([self.loss_dock], [int(0.3 * w)], horizontal)
+        self.resizeDocks(
+            [self.loss_dock, self.preview_dock], [int(0.34 * h), int(0.2 * h)], vertical
+        )
+        self.resizeDocks([self.gallery_dock], [int(0.42 * h)], vertical)
+        if lesson:
+            self.resizeDocks(
+                [self.gallery_dock, self.lesson_dock], [int(0.42 * w), int(0.58 * w)], horizontal
+            )
+        else:
+            self.resizeDocks(
+                [self.draw_dock, self.gallery_dock], [int(0.42 * w), int(0.58 * w)], horizontal
+            )
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._laid_out:
+            self._laid_out = True
+            QTimer.singleShot(0, self.apply_default_layout)
+
     def _default_geometry(self) -> None:
         """Most of the screen, centred: a projector shows nothing else."""
         screen = QApplication.primaryScreen()
@@ -532,13 +751,14 @@ class MainWindow(ViewsMixin, FilesMixin, QMainWindow):
             area.y() + (area.height() - self.height()) // 2,
         )
 
-    def _restore_settings(self) -> None:
+    def _restore_settings(self) -> bool:
         geometry = self._settings.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = self._settings.value("dock_state")
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            return bool(self.restoreState(state))
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

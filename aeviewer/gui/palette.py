@@ -142,6 +142,8 @@ def stylesheet(t: Theme, scale: float = 1.0) -> str:
     QStatusBar {{ background: {t.panel}; color: {t.foreground}; }}
     QLabel#caption {{ color: {t.muted}; }}
     QLabel#hint {{ color: {t.muted}; font-style: italic; }}
+    QLabel#banner {{ background: {t.panel}; color: {t.foreground}; padding: 8px 12px;
+                     font-size: {round(pt * 1.25)}pt; border-left: 6px solid {t.accent}; }}
     QSlider::groove:horizontal {{ height: 6px; background: {t.panel}; border-radius: 3px; }}
     QSlider::handle:horizontal {{ background: {t.accent}; width: 16px; margin: -6px 0;
                                   border-radius: 8px; }}

@@ -8,12 +8,14 @@ Decoding always uses a numpy :class:`ModelSnapshot`, never the live Keras model.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from aeviewer.core.denoise import corrupt_batch, denoise
 from aeviewer.core.images import mnist_style
+from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.latent import (
     Projection,
     fit_pca,
@@ -28,6 +30,9 @@ GALLERY_SIZE = 10
 
 class ViewsMixin(WindowState):
     """Latent space, preview, denoising strip and gallery (mixed into MainWindow)."""
+
+    view_snapshot: Callable[[], ModelSnapshot | None]
+    update_trails: Callable[[], None]
 
     # -- projections ----------------------------------------------------------------------
     def set_projection_kind(self, kind: str) -> None:
@@ -89,9 +94,10 @@ class ViewsMixin(WindowState):
     def decode_point(self, x: float, y: float) -> np.ndarray | None:
         """Decode the latent-view point (x, y) into the preview; returns the image."""
         self.clicked_point = (x, y)
-        if self.snapshot is None:
+        snap = self.view_snapshot()
+        if snap is None:
             return None
-        proj = self.projection or identity_projection(self.snapshot.decoder.input_shape[0])
+        proj = self.projection or identity_projection(snap.decoder.input_shape[0])
         if proj.invertible:
             code = proj.inverse(np.array([x, y], np.float32))
             where = (
@@ -108,7 +114,7 @@ class ViewsMixin(WindowState):
             where = f"nearest sample #{i}"
         if not self.dataset or not self.dataset.is_image:
             return None
-        image = self.snapshot.decoder(code)
+        image = snap.decoder(code)
         self.preview.set_image(image)
         self.preview.set_caption(where)
         return image
@@ -128,7 +134,7 @@ class ViewsMixin(WindowState):
         else:
             clean = np.asarray(self.dataset.x_val[0], np.float32)
         g, m, sp = self.noise_panel.noise()
-        r = denoise(clean, self.snapshot, g, m, sp, seed=1)
+        r = denoise(clean, self.view_snapshot(), g, m, sp, seed=1)
         self.noise_panel.set_images(
             r.clean,
             r.noisy,
@@ -144,7 +150,7 @@ class ViewsMixin(WindowState):
             self.latent_view.set_drawn_point(None, None)
 
     def refresh_gallery(self) -> None:
-        ds, snap = self.dataset, self.snapshot
+        ds, snap = self.dataset, self.view_snapshot()
         if ds is None or snap is None or not ds.is_image:
             return
         n = min(GALLERY_SIZE, ds.n_val)

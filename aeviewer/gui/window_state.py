@@ -13,7 +13,7 @@ import numpy as np
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QLabel, QWidget
 
     from aeviewer.core.datasets import Dataset
     from aeviewer.core.history import RunHistory
@@ -62,6 +62,7 @@ class WindowState:
     noise_panel: NoisePanel
     gallery: SampleGallery
     timeline: TimelineBar
+    caption: QLabel
     trails: TrailsOverlay
 
     tsne_computed: SignalInstance

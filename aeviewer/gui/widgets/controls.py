@@ -93,6 +93,47 @@ class ControlPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
 
+        run = QGroupBox("Training")
+        grid = QGridLayout(run)
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("primary")
+        self.start_button.setToolTip("Start training (Space)")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setCheckable(True)
+        self.pause_button.setToolTip("Pause or resume (Space)")
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("Train exactly one batch (S)")
+        self.stop_button = QPushButton("Stop")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Forget the model and start over (R)")
+        style = self.style()
+        icons = {
+            self.start_button: QStyle.StandardPixmap.SP_MediaPlay,
+            self.pause_button: QStyle.StandardPixmap.SP_MediaPause,
+            self.step_button: QStyle.StandardPixmap.SP_MediaSkipForward,
+            self.stop_button: QStyle.StandardPixmap.SP_MediaStop,
+            self.reset_button: QStyle.StandardPixmap.SP_BrowserReload,
+        }
+        for button, icon in icons.items():
+            button.setIcon(style.standardIcon(icon))
+        grid.addWidget(self.start_button, 0, 0, 1, 2)
+        grid.addWidget(self.pause_button, 1, 0)
+        grid.addWidget(self.step_button, 1, 1)
+        grid.addWidget(self.stop_button, 2, 0)
+        grid.addWidget(self.reset_button, 2, 1)
+        speed_row = QHBoxLayout()
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, 100)
+        self.speed_slider.setToolTip("Full speed on the left, slow motion on the right")
+        self.speed_label = QLabel("full speed")
+        self.speed_label.setObjectName("caption")
+        self.speed_label.setMinimumWidth(90)
+        speed_row.addWidget(QLabel("Speed"))
+        speed_row.addWidget(self.speed_slider, 1)
+        speed_row.addWidget(self.speed_label)
+        grid.addLayout(speed_row, 3, 0, 1, 2)
+        layout.addWidget(run)
+
         data = QGroupBox("Data")
         form = QFormLayout(data)
         self.dataset_combo = QComboBox()
@@ -135,47 +176,6 @@ class ControlPanel(QWidget):
         mform.addRow("Learning rate", self.lr_spin)
         mform.addRow(self.extra_label, self.extra_spin)
         layout.addWidget(model)
-
-        run = QGroupBox("Training")
-        grid = QGridLayout(run)
-        self.start_button = QPushButton("Start")
-        self.start_button.setObjectName("primary")
-        self.start_button.setToolTip("Start training (Space)")
-        self.pause_button = QPushButton("Pause")
-        self.pause_button.setCheckable(True)
-        self.pause_button.setToolTip("Pause or resume (Space)")
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip("Train exactly one batch (S)")
-        self.stop_button = QPushButton("Stop")
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("Forget the model and start over (R)")
-        style = self.style()
-        icons = {
-            self.start_button: QStyle.StandardPixmap.SP_MediaPlay,
-            self.pause_button: QStyle.StandardPixmap.SP_MediaPause,
-            self.step_button: QStyle.StandardPixmap.SP_MediaSkipForward,
-            self.stop_button: QStyle.StandardPixmap.SP_MediaStop,
-            self.reset_button: QStyle.StandardPixmap.SP_BrowserReload,
-        }
-        for button, icon in icons.items():
-            button.setIcon(style.standardIcon(icon))
-        grid.addWidget(self.start_button, 0, 0, 1, 2)
-        grid.addWidget(self.pause_button, 1, 0)
-        grid.addWidget(self.step_button, 1, 1)
-        grid.addWidget(self.stop_button, 2, 0)
-        grid.addWidget(self.reset_button, 2, 1)
-        speed_row = QHBoxLayout()
-        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
-        self.speed_slider.setRange(0, 100)
-        self.speed_slider.setToolTip("Full speed on the left, slow motion on the right")
-        self.speed_label = QLabel("full speed")
-        self.speed_label.setObjectName("caption")
-        self.speed_label.setMinimumWidth(90)
-        speed_row.addWidget(QLabel("Speed"))
-        speed_row.addWidget(self.speed_slider, 1)
-        speed_row.addWidget(self.speed_label)
-        grid.addLayout(speed_row, 3, 0, 1, 2)
-        layout.addWidget(run)
 
         self.hint = QLabel("")
         self.hint.setObjectName("hint")

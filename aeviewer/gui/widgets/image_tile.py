@@ -78,6 +78,7 @@ class ImageTile(QWidget):
         self._caption = ""
         self._placeholder = ""
         self._min_size = int(min_size)
+        self._fit = False
         self._reserve_caption = reserve_caption
         self._image: np.ndarray | None = None
         self._qimage: QImage | None = None
@@ -214,7 +215,13 @@ class ImageTile(QWidget):
         return 1.0 if self._image is None else self._image.shape[0] / self._image.shape[1]
 
     def hasHeightForWidth(self) -> bool:
-        return True
+        return not self._fit
+
+    def set_fit(self, on: bool) -> None:
+        """Fit the image inside whatever room the layout gives (no height-for-width): for big
+        single images (the decoded point, a mosaic) that must never push their panel taller."""
+        self._fit = bool(on)
+        self.updateGeometry()
 
     def heightForWidth(self, width: int) -> int:
         side = max(1, width - 2 * _MARGIN)

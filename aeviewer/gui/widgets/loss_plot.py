@@ -223,6 +223,11 @@ class LossPlot(QWidget):
         """Use a logarithmic y axis; values <= 0 are shown at a small positive floor."""
         self._log_check.setChecked(bool(on))  # the checkbox's toggled signal applies it
 
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        """The pyqtgraph widget (for exporting)."""
+        return self._plot
+
     def log_y(self) -> bool:
         """Whether the y axis is logarithmic."""
         return self._log_check.isChecked()
@@ -309,8 +314,11 @@ class LossPlot(QWidget):
             axis.setTextPen(t.foreground)
             axis.setTickFont(palette.font(12))
             axis.setStyle(maxTickLevel=1)  # the finest grid is invisible and costly to repaint
-            axis.enableAutoSIPrefix(False)  # "loss (x0.001)" confuses more than it helps
-            axis.setLabel(text, color=t.foreground, **{"font-size": "14pt"})
+            # No SI prefix ("loss (x0.001)" confuses more than it helps). Not
+            # enableAutoSIPrefix(False): in pyqtgraph 0.14 it freezes the scale of the moment.
+            axis.setLabel(
+                text, color=t.foreground, siPrefixEnableRanges=(), **{"font-size": "14pt"}
+            )
         self._legend.setBrush(self._label_fill())
         self._legend.setPen(palette.pen(t.muted, 1.0))
         self._legend.setLabelTextColor(t.foreground)

@@ -1,0 +1,29 @@
+"""Lesson panels: one widget per demonstration, fed with results from
+:mod:`aeviewer.core.analysis` by the main window.
+
+Each panel exposes setters and past-tense signals and holds no training state. Signals report
+the user's changes only (slider, spin box, dragged line); the matching setters are silent, so
+the main window can push state back without feedback loops. Every panel has ``set_title``,
+``set_message`` (large and grey in place of the content until new data arrive),
+``set_note`` (a large bold line under the content) and ``apply_theme()``.
+"""
+
+from __future__ import annotations
+
+from aeviewer.gui.widgets.lesson_panels._base import LessonPanel
+from aeviewer.gui.widgets.lesson_panels.compare import ComparePanel
+from aeviewer.gui.widgets.lesson_panels.histogram import HistogramPanel
+from aeviewer.gui.widgets.lesson_panels.interpolation import InterpolationPanel
+from aeviewer.gui.widgets.lesson_panels.ladder import LadderPanel
+from aeviewer.gui.widgets.lesson_panels.manifold import ManifoldPanel
+from aeviewer.gui.widgets.lesson_panels.side_by_side import SideBySidePanel
+
+__all__ = [
+    "ComparePanel",
+    "HistogramPanel",
+    "InterpolationPanel",
+    "LadderPanel",
+    "LessonPanel",
+    "ManifoldPanel",
+    "SideBySidePanel",
+]

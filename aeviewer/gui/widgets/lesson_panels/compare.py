@@ -1,0 +1,196 @@
+"""Two 2-D scatter plots side by side, with one large conclusion under them.
+
+E.g. "a linear autoencoder learns the PCA subspace": PCA codes on the left, the linear
+autoencoder's codes on the right, and "Angle between the two subspaces: 2.4°" below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from aeviewer.gui import palette
+from aeviewer.gui.widgets.lesson_panels._base import (
+    LessonPanel,
+    legend_fill,
+    make_plot,
+    style_plot,
+)
+
+__all__ = ["POINT_PX", "ComparePanel"]
+
+POINT_PX = 10  # large enough to see a class's colour from the back row
+_UNLABELLED_ALPHA = 200
+
+
+@dataclass
+class _Side:
+    """One plot and what it shows."""
+
+    plot: pg.PlotWidget
+    legend: pg.LegendItem
+    items: dict[int | None, pg.ScatterPlotItem] = field(default_factory=dict)
+    count: int = 0
+    labelled: bool = False
+    title: str = ""
+    axis_labels: tuple[str, str] = ("", "")
+
+
+class ComparePanel(LessonPanel):
+    """Left and right scatter plots coloured by class, and a note under them.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        Parent widget.
+    title : str
+        Heading above the plots (``""`` for none).
+    """
+
+    def __init__(self, parent: QWidget | None = None, title: str = "") -> None:
+        super().__init__(title, parent)
+        self._sides: list[_Side] = []
+        plots = QHBoxLayout()
+        for _ in range(2):
+            plot = make_plot()
+            plot.setMinimumSize(300, 280)
+            legend = plot.getPlotItem().addLegend(
+                offset=(-10, 10), labelTextSize="13pt", verSpacing=-4
+            )
+            legend.hide()
+            self._sides.append(_Side(plot, legend))
+            plots.addWidget(plot, 1)
+        layout = QVBoxLayout(self.content())
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(plots, 1)
+        self.apply_theme()
+
+    # ----------------------------------------------------------------- public API
+    def set_left(
+        self,
+        xy: np.ndarray,
+        labels: np.ndarray | None = None,
+        title: str = "",
+        axis_labels: tuple[str, str] = ("", ""),
+    ) -> None:
+        """Show points in the left plot.
+
+        Parameters
+        ----------
+        xy : np.ndarray
+            ``(N, 2)`` coordinates.
+        labels : np.ndarray, optional
+            ``(N,)`` integer classes (colours as in the latent view); ``None`` draws one colour.
+        title : str
+            Title above the plot, e.g. ``"PCA of the inputs"``.
+        axis_labels : tuple of str
+            ``(x, y)`` axis titles.
+        """
+        self._set_side(0, xy, labels, title, axis_labels)
+
+    def set_right(
+        self,
+        xy: np.ndarray,
+        labels: np.ndarray | None = None,
+        title: str = "",
+        axis_labels: tuple[str, str] = ("", ""),
+    ) -> None:
+        """Show points in the right plot (parameters as :meth:`set_left`)."""
+        self._set_side(1, xy, labels, title, axis_labels)
+
+    def point_counts(self) -> tuple[int, int]:
+        """The number of points in the left and right plots."""
+        return self._sides[0].count, self._sides[1].count
+
+    def plot_titles(self) -> tuple[str, str]:
+        """The titles of the left and right plots."""
+        return self._sides[0].title, self._sides[1].title
+
+    def plot_widgets(self) -> tuple[pg.PlotWidget, pg.PlotWidget]:
+        """The left and right plots."""
+        return self._sides[0].plot, self._sides[1].plot
+
+    def scatter_items(self, side: int) -> dict[int | None, pg.ScatterPlotItem]:
+        """The scatter of each class in plot ``side`` (0 left, 1 right; key ``None`` when
+        unlabelled)."""
+        return dict(self._sides[side].items)
+
+    def apply_theme(self) -> None:
+        """Re-read the theme: plots, legends, the unlabelled colour and labels."""
+        super().apply_theme()
+        t = palette.theme()
+        for side in self._sides:
+            style_plot(side.plot, *side.axis_labels, title=side.title)
+            side.legend.setBrush(legend_fill())
+            side.legend.setPen(palette.pen(t.muted, 1.0))
+            side.legend.setLabelTextColor(t.foreground)
+            for _, label in side.legend.items:  # setLabelTextColor skips existing labels
+                label.setText(label.text)
+            if None in side.items:
+                side.items[None].setBrush(self._unlabelled_brush())
+
+    # ----------------------------------------------------------------- internals
+    def _has_data(self) -> bool:
+        return any(side.count for side in self._sides)
+
+    @staticmethod
+    def _unlabelled_brush() -> QBrush:
+        c = QColor(palette.theme().train)
+        c.setAlpha(_UNLABELLED_ALPHA)
+        return QBrush(c)
+
+    def _set_side(
+        self,
+        index: int,
+        xy: np.ndarray,
+        labels: np.ndarray | None,
+        title: str,
+        axis_labels: tuple[str, str],
+    ) -> None:
+        pts = np.asarray(xy, dtype=np.float64)
+        if pts.ndim != 2 or pts.shape[1] != 2:
+            raise ValueError(f"xy must be (N, 2), got shape {pts.shape}")
+        lab = None if labels is None else np.asarray(labels).reshape(-1).astype(np.int64)
+        if lab is not None and lab.shape[0] != pts.shape[0]:
+            raise ValueError(f"{lab.shape[0]} labels for {pts.shape[0]} points")
+        side = self._sides[index]
+        item = side.plot.getPlotItem()
+        groups: dict[int | None, np.ndarray]
+        if lab is None:
+            groups = {None: np.arange(pts.shape[0])}
+        else:
+            groups = {int(c): np.flatnonzero(lab == c) for c in np.unique(lab)}
+        for key in [k for k in side.items if k not in groups]:
+            item.removeItem(side.items.pop(key))  # also leaves the legend
+        for key, rows in sorted(groups.items(), key=lambda kv: -1 if kv[0] is None else kv[0]):
+            brush = self._unlabelled_brush() if key is None else palette.class_brush(key)
+            scatter = side.items.get(key)
+            if scatter is None:
+                scatter = pg.ScatterPlotItem(
+                    pen=None,
+                    brush=brush,
+                    size=POINT_PX,
+                    pxMode=True,
+                    name=None if key is None else str(key),
+                )
+                item.addItem(scatter)
+                side.items[key] = scatter
+            scatter.setData(x=pts[rows, 0], y=pts[rows, 1], pen=None, brush=brush, size=POINT_PX)
+        side.count = int(pts.shape[0])
+        side.labelled = lab is not None
+        side.title = title
+        side.axis_labels = (str(axis_labels[0]), str(axis_labels[1]))
+        style_plot(side.plot, *side.axis_labels, title=title)
+        item.vb.autoRange(padding=0.06)
+        self._update_legends()
+        self._refresh_message()
+
+    def _update_legends(self) -> None:
+        """One legend is enough (the colours are shared): on the first labelled plot."""
+        shown = next((i for i, s in enumerate(self._sides) if s.labelled and s.count), None)
+        for i, side in enumerate(self._sides):
+            side.legend.setVisible(i == shown)

@@ -1,0 +1,122 @@
+"""The decoder's manifold: one large mosaic of the images decoded from a grid of 2-D codes.
+
+The mosaic is oriented like the latent scatter plot (first row = largest y), so students can
+find a class's region in both; :func:`aeviewer.core.analysis.manifold_grid` makes the codes and
+:func:`aeviewer.core.analysis.tile_mosaic` the picture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QVBoxLayout, QWidget
+
+from aeviewer.gui.widgets.image_tile import ImageTile
+from aeviewer.gui.widgets.lesson_panels._base import LessonPanel
+
+__all__ = ["DEFAULT_GRID", "GRID_RANGE", "ManifoldPanel"]
+
+DEFAULT_GRID = 15
+GRID_RANGE = (5, 30)
+_MOSAIC_MIN = 160
+
+
+class ManifoldPanel(LessonPanel):
+    """A large mosaic of decoded grid codes, its covered ranges, and a "grid" size spin box.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        Parent widget.
+
+    Signals
+    -------
+    grid_size_changed(int)
+        The user chose a new number of codes per side (arrows, wheel, or a typed value
+        confirmed with Enter); :meth:`set_grid_size` does not emit it.
+    """
+
+    grid_size_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Decoder manifold: images decoded from a grid of codes", parent)
+        self._setting = False
+        self._tile = ImageTile(parent=self, min_size=_MOSAIC_MIN, reserve_caption=True)
+        self._tile.set_fit(True)
+
+        self._spin = QSpinBox(self)
+        self._spin.setRange(*GRID_RANGE)
+        self._spin.setValue(DEFAULT_GRID)
+        self._spin.setSuffix(" per side")
+        self._spin.setKeyboardTracking(False)  # "25" typed is one change, not "2" then "25"
+        self._spin.setToolTip("Codes per side of the grid: more shows finer detail")
+        self._spin.valueChanged.connect(self._on_spin_value_changed)
+        spin_label = self._styled_label("grid", "row")
+        spin_label.setWordWrap(False)
+        controls = QHBoxLayout()
+        controls.addStretch(1)
+        controls.addWidget(spin_label)
+        controls.addWidget(self._spin)
+
+        layout = QVBoxLayout(self.content())
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls)
+        layout.addWidget(self._tile, 1)
+        self.apply_theme()
+
+    # ----------------------------------------------------------------- public API
+    def set_mosaic(self, image: np.ndarray | None, caption: str = "") -> None:
+        """Show the mosaic of decoded grid images.
+
+        Parameters
+        ----------
+        image : np.ndarray or None
+            2-D image in [0, 1] (``None`` empties the panel).
+        caption : str
+            The line under it, e.g. ``"z₁ from −3.0 to 3.0 (left to right) · z₂ from −2.5 to
+            2.5 (bottom to top)"``.
+        """
+        self._tile.set_image(image)
+        self._tile.set_caption(caption)
+        self._refresh_message()
+
+    def mosaic(self) -> np.ndarray | None:
+        """A copy of the mosaic shown, or ``None``."""
+        return self._tile.image()
+
+    def caption(self) -> str:
+        """The caption under the mosaic."""
+        return self._tile.caption()
+
+    def grid_size(self) -> int:
+        """The number of codes per side the user asked for."""
+        return int(self._spin.value())
+
+    def set_grid_size(self, n: int) -> None:
+        """Set the spin box (clamped to :data:`GRID_RANGE`) without emitting."""
+        self._setting = True
+        try:
+            self._spin.setValue(int(n))
+        finally:
+            self._setting = False
+
+    def spin_box(self) -> QSpinBox:
+        """The grid size spin box (for tests and keyboard focus)."""
+        return self._spin
+
+    def mosaic_tile(self) -> ImageTile:
+        """The tile showing the mosaic."""
+        return self._tile
+
+    def apply_theme(self) -> None:
+        """Re-read the theme: labels and the mosaic tile."""
+        super().apply_theme()
+        self._tile.apply_theme()
+
+    # ----------------------------------------------------------------- internals
+    def _has_data(self) -> bool:
+        return self._tile.image() is not None
+
+    def _on_spin_value_changed(self, value: int) -> None:
+        if not self._setting:
+            self.grid_size_changed.emit(int(value))
