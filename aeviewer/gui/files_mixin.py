@@ -17,6 +17,25 @@ from aeviewer.core.persistence import atomic_write
 from aeviewer.gui.window_state import WindowState
 
 
+def svg_of_widget(widget: Any, path: str) -> None:
+    """Render ``widget`` as vector graphics into the SVG file ``path`` (atomic)."""
+    from PySide6.QtCore import QRect, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    def write(tmp: Path) -> None:
+        gen = QSvgGenerator()
+        gen.setFileName(str(tmp))
+        gen.setSize(QSize(widget.width(), widget.height()))
+        gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+        gen.setTitle("aeviewer")
+        painter = QPainter(gen)
+        widget.render(painter)
+        painter.end()
+
+    atomic_write(Path(path), write, suffix=".svg")
+
+
 class FilesMixin(WindowState):
     """Saving and opening things (mixed into MainWindow)."""
 
@@ -142,7 +161,9 @@ class FilesMixin(WindowState):
         path = str(path)
         try:
             if path.lower().endswith(".svg"):
-                exporters.SVGExporter(item).export(path)
+                # Qt's own SVG painter: pyqtgraph 0.14's SVGExporter fails on some scatter
+                # symbols ("not enough values to unpack" in correctCoordinates).
+                svg_of_widget(plot, path)
             else:
                 exp = exporters.ImageExporter(item)
                 exp.parameters()["width"] = max(1600, int(plot.width()))

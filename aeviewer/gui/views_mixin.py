@@ -7,6 +7,7 @@ Decoding always uses a numpy :class:`ModelSnapshot`, never the live Keras model.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -60,9 +61,12 @@ class ViewsMixin(WindowState):
         def work() -> None:  # a daemon thread: closing the window never waits for it
             try:
                 proj, xy = fit_tsne(codes)
-                self.tsne_computed.emit(proj, xy, indices)
+                result: tuple[Any, Any] = (proj, xy)
             except Exception as exc:  # shown, not raised: the app stays usable
-                self.tsne_computed.emit(None, str(exc), indices)
+                result = (None, str(exc))
+            # RuntimeError: the window closed while t-SNE ran, and there is nobody to tell.
+            with contextlib.suppress(RuntimeError):
+                self.tsne_computed.emit(*result, indices)
 
         threading.Thread(target=work, name="aeviewer-tsne", daemon=True).start()
 
