@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench soak lint clean
+.PHONY: run test bench soak lint clean screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ bench: $(STAMP)
 
 soak: $(STAMP)
 	$(PY) -m aeviewer.soak $(ARGS)
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) tools/screenshots.py $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check aeviewer tests

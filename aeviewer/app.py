@@ -49,7 +49,14 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.quit_after_epochs or args.screenshot:
         target = args.quit_after_epochs
 
+        waited = {"s": 0.0}
+
         def finish() -> None:
+            # Let a lesson's follow-up (a comparison model, t-SNE) finish first: up to 3 min.
+            if window.busy() and waited["s"] < 180:
+                waited["s"] += 0.5
+                QTimer.singleShot(500, finish)
+                return
             if args.screenshot:
                 window.prepare_showcase()
                 ok = window.save_screenshot(args.screenshot)

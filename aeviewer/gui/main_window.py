@@ -625,6 +625,10 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         else:
             self.stop()
 
+    def busy(self) -> bool:
+        """Work still under way: training, a job on the training thread, or t-SNE."""
+        return self.state in ("running", "paused") or bool(self._job_callbacks) or self._tsne_busy
+
     def request_job(self, name: str, fn: Any, then: Any) -> None:
         """Run ``fn`` on the training thread (after any run); ``then(result)`` here."""
         self._job_callbacks[name] = then

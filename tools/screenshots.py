@@ -1,0 +1,42 @@
+"""Regenerate the README's screenshots with the app itself (`make screenshots`).
+
+Each one is `aeviewer [--lesson NAME] --autostart --quit-after-epochs N --screenshot FILE`,
+run headless (QT_QPA_PLATFORM=offscreen) or on whatever display is set.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from aeviewer.core.lessons import LESSONS
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
+
+
+def shoot(args: list[str], name: str) -> None:
+    target = OUT / name
+    cmd = [sys.executable, "-m", "aeviewer", *args, "--autostart", "--screenshot", str(target)]
+    print(" ".join(cmd[1:]), flush=True)
+    env = {**os.environ, "AEVIEWER_SETTINGS": str(OUT / ".screenshots.ini")}
+    subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL)
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    only = set(sys.argv[1:])
+    if not only or "main" in only:
+        shoot(["--model", "vanilla", "--quit-after-epochs", "20"], "main-window.png")
+    for lesson in LESSONS:
+        if only and lesson.name not in only:
+            continue
+        shoot(["--lesson", lesson.name, "--quit-after-epochs", str(lesson.epochs)],
+              f"lesson-{lesson.name}.png")
+    (OUT / ".screenshots.ini").unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
