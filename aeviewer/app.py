@@ -111,3 +111,7 @@ def apply_arguments(window: object, args: argparse.Namespace) -> None:
         c.epochs_spin.setValue(max(c.epochs_spin.value(), args.quit_after_epochs))
     if args.theme:
         window.set_theme(args.theme)
+    if args.presenter:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.toggle_presenter)

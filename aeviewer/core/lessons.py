@@ -143,8 +143,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "pretraining",
         "Unsupervised pretraining",
-        "The trained encoder under a small classifier, taught with only a few labels, beside "
-        "the same classifier trained from scratch: the pretrained one is more accurate.",
+        "The trained encoder under a small classifier, taught with only 10 labels per class, "
+        "beside the same network trained from scratch. Pretraining pays when labels are "
+        "scarce and the data hard; on these easy digits, see whether it does.",
         preset="stacked",
         epochs=12,
         panel="pretraining",

@@ -255,7 +255,7 @@ class FilesMixin(WindowState):
         canvas = self.canvas_panel.canvas
         if canvas.is_empty():
             canvas.set_image(np.asarray(ds.x_val[min(7, ds.n_val - 1)]), smooth=True)
-        if self.noise_panel.noise() == (0.0, 0.0, 0.0):
+        if self.noise_panel.noise() == (0.0, 0.0, 0.0) and getattr(self, "lesson", None) is None:
             self.noise_panel.set_noise(0.25, 0.0, 0.0)
         QApplication.processEvents()
 

@@ -34,6 +34,7 @@ class LessonMixin(WindowState):
     model_info: dict[str, Any]
     pair: list[int]
     compare: dict[str, Any] | None
+    _threshold_moved: bool = False
 
     # -- opening a lesson ---------------------------------------------------------------
     def open_lesson(self, name: str) -> bool:
@@ -83,7 +84,8 @@ class LessonMixin(WindowState):
             panel.grid_size_changed.connect(lambda _n: self.refresh_lesson())
         elif kind in ("histogram-sparse", "histogram-anomaly"):
             panel = panels.HistogramPanel()
-            panel.threshold_changed.connect(lambda _t: self._anomaly_note())
+            panel.threshold_changed.connect(self._on_lesson_panel_threshold_changed)
+            self._threshold_moved = False
         elif kind in ("pca-compare", "pca-codes"):
             panel = panels.ComparePanel()
         elif kind == "ladder":
@@ -204,11 +206,16 @@ class LessonMixin(WindowState):
         panel.set_histograms(
             [("reconstruction error (MSE) of each validation sample", edges, counts)]
         )
-        if panel.threshold() is None:
+        if panel.threshold() is None or not self._threshold_moved:
+            # Until the lecturer drags it, the line follows the worst 5% as errors shrink.
             panel.set_threshold(analysis.threshold_for_fraction(errors, 0.05))
         worst = analysis.top_k_worst(errors, 8)
         panel.set_examples(x[worst], recon[worst], [f"error {errors[k]:.3f}" for k in worst])
         self._errors = errors
+        self._anomaly_note()
+
+    def _on_lesson_panel_threshold_changed(self, _value: float) -> None:
+        self._threshold_moved = True
         self._anomaly_note()
 
     def _anomaly_note(self) -> None:

@@ -36,6 +36,7 @@ from aeviewer.core.lessons import LESSONS
 from aeviewer.core.models import OptionsError, get_preset
 from aeviewer.core.training import EpochReport, FinishReport, LatentReport, Trainer, TrainingConfig
 from aeviewer.gui import palette
+from aeviewer.gui.autosave import Autosaver
 from aeviewer.gui.background import BackgroundJobs
 from aeviewer.gui.files_mixin import FilesMixin
 from aeviewer.gui.layout import scrollable
@@ -111,6 +112,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._build_docks()
         self._build_menus()
         self._build_thread()
+        self.autosaver = Autosaver(lambda: self.history, self)
         self._connect()
         self.set_theme(str(self._settings.value("theme", "dark")))
         self._laid_out = False  # apply_default_layout once shown (unless a saved layout exists)
@@ -133,7 +135,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.preview.set_placeholder("Click the latent space")
         self.canvas_panel = CanvasPanel()
         self.canvas_panel.canvas.set_placeholder("Draw a digit here")
-        self.noise_panel = NoisePanel()
+        self.noise_panel = NoisePanel(tile_size=110)
         self.gallery = SampleGallery(tile_size=48)
         self.gallery.set_placeholder("Originals and reconstructions appear after the first epoch")
         self.stage_label = QLabel("")
@@ -204,6 +206,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._action(file, "Open data…", self._on_controls_open_data_requested, "Ctrl+O")
         self._action(file, "Open session…", self.open_session_dialog, "Ctrl+Shift+O")
         self._action(file, "Save session…", self.save_session_dialog, "Ctrl+S")
+        self._action(file, "Open last autosave", self.open_last_autosave)
         file.addSeparator()
         self._action(file, "Save model (.keras)…", self.save_model_dialog, "Ctrl+Shift+S")
         export = file.addMenu("Export")
@@ -316,6 +319,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.gallery.sample_clicked.connect(self._on_gallery_sample_clicked)
         self.gallery.sample_clicked.connect(self.lesson_sample_clicked)
         self.tsne_computed.connect(self._on_tsne_computed)
+        self.state_changed.connect(self.autosaver.on_state_changed)
+        self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
 
     def worker_warm_up(self) -> None:
         from PySide6.QtCore import QMetaObject
@@ -732,7 +737,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             )
         else:
             self.resizeDocks(
-                [self.draw_dock, self.gallery_dock], [int(0.42 * w), int(0.58 * w)], horizontal
+                [self.draw_dock, self.gallery_dock], [int(0.5 * w), int(0.5 * w)], horizontal
             )
 
     def showEvent(self, event: Any) -> None:
@@ -774,8 +779,21 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         """Stop training and the thread ("QThread: Destroyed while running" aborts)."""
         if self.trainer is not None:
             self.trainer.stop()
+        self.autosaver.stop()
         self.thread_.quit()
-        return bool(self.thread_.wait(timeout_ms))
+        ok = bool(self.thread_.wait(timeout_ms))
+        self.autosaver.wait(1.0)  # a save in progress; the last autosave stays whole regardless
+        return ok
+
+    def open_last_autosave(self) -> bool:
+        """File → Open last autosave: the run saved every 2 minutes of training and at its end."""
+        path = self.autosaver.path()
+        if not path.exists():
+            self.show_error(
+                "No autosave yet: a run is saved every 2 minutes of training and when it ends."
+            )
+            return False
+        return self.open_session(path)
 
     def training_thread(self) -> QThread:
         return self.thread_

@@ -56,6 +56,17 @@ def run_lesson(w: MainWindow, qtbot, name: str, epochs: int) -> None:
     qtbot.waitUntil(lambda: w.state == "finished", timeout=TIMEOUT)
 
 
+def train_digits(w: MainWindow, qtbot, preset: str, epochs: int) -> None:
+    """Train ``preset`` on 240 digits, and wait until the window shows the end."""
+    w.load_selected_dataset = lambda s: load_dataset(  # type: ignore[method-assign]
+        "digits", max_train=240, max_val=100
+    )
+    w.controls.set_preset(preset)
+    w.controls.epochs_spin.setValue(epochs)
+    w.start()
+    qtbot.waitUntil(lambda: w.state == "finished", timeout=TIMEOUT)
+
+
 @pytest.mark.parametrize("lesson", [lesson.name for lesson in LESSONS])
 def test_each_lesson_sets_up_and_fills_its_view(window: MainWindow, qtbot, lesson: str) -> None:
     spec = get_lesson(lesson)
@@ -121,13 +132,7 @@ def test_interpolation_endpoints_are_the_decoded_codes(window: MainWindow, qtbot
 
 
 def test_time_machine_shows_the_codes_of_the_scrubbed_epoch(window: MainWindow, qtbot) -> None:
-    window.load_selected_dataset = lambda s: load_dataset(  # type: ignore[method-assign]
-        "digits", max_train=240, max_val=100
-    )
-    window.controls.set_preset("vanilla")
-    window.controls.epochs_spin.setValue(3)
-    window.start()
-    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+    train_digits(window, qtbot, "vanilla", epochs=3)
     h = window.history
     assert len(h) == 3 and window.timeline.epochs() == 3
     assert all(r.codes is not None and r.snapshot is not None for r in h.records)
@@ -145,13 +150,7 @@ def test_time_machine_shows_the_codes_of_the_scrubbed_epoch(window: MainWindow, 
 
 
 def test_session_round_trip(window: MainWindow, qtbot, tmp_path: Path) -> None:
-    window.load_selected_dataset = lambda s: load_dataset(  # type: ignore[method-assign]
-        "digits", max_train=240, max_val=100
-    )
-    window.controls.set_preset("stacked")
-    window.controls.epochs_spin.setValue(2)
-    window.start()
-    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+    train_digits(window, qtbot, "stacked", epochs=2)
     path = tmp_path / "lecture.aevsession"
     window.save_session(path)
     qtbot.waitUntil(lambda: path.exists(), timeout=TIMEOUT)
@@ -181,13 +180,7 @@ def test_bad_session_files_get_a_message(window: MainWindow, tmp_path: Path) -> 
 
 
 def test_exports_write_valid_files(window: MainWindow, qtbot, tmp_path: Path) -> None:
-    window.load_selected_dataset = lambda s: load_dataset(  # type: ignore[method-assign]
-        "digits", max_train=240, max_val=100
-    )
-    window.controls.set_preset("vanilla")
-    window.controls.epochs_spin.setValue(3)
-    window.start()
-    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+    train_digits(window, qtbot, "vanilla", epochs=3)
     assert window.export_plot("loss", tmp_path / "loss.png")
     assert window.export_plot("latent", tmp_path / "latent.svg")
     assert window.export_widget(window.gallery, tmp_path / "gallery.png")

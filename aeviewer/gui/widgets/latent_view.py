@@ -453,7 +453,10 @@ class LatentView(QWidget):
             axis.setTickFont(palette.font(12))
             # The finest grid level is too faint to see and doubles the cost of a repaint.
             axis.setStyle(maxTickLevel=1)
-            axis.setLabel(text or None, color=t.foreground, **{"font-size": "14pt"})
+            # No SI prefix: "z₂ (x0.001)" puzzles a class (siPrefixEnableRanges=() rather
+            # than enableAutoSIPrefix(False), which freezes the scale in pyqtgraph 0.14).
+            axis.setLabel(text or None, color=t.foreground, siPrefixEnableRanges=(),
+                          **{"font-size": "14pt"})
 
     def _style_title(self) -> None:
         item = self._plot.getPlotItem()

@@ -128,8 +128,8 @@ class LessonPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._heading)
+        layout.addWidget(self._note)  # the lesson's number goes first: never scrolled away
         layout.addWidget(self._stack, 1)
-        layout.addWidget(self._note)
 
     # ----------------------------------------------------------------- public API
     def set_title(self, text: str) -> None:

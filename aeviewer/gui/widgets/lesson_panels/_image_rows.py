@@ -14,7 +14,7 @@ from aeviewer.gui.widgets.lesson_panels._base import label_style
 __all__ = ["ImageRows"]
 
 TILE_MIN = 72
-TILE_MAX = 180  # keeps a row on screen when the panel is docked wide
+TILE_MAX = 110  # rows stay compact: the panel shares a docked area with the gallery
 _HEADER_MAX = 220
 
 
