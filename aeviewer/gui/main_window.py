@@ -8,6 +8,7 @@ training thread), never the live Keras model and never ``predict()``.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -135,6 +136,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.preview.set_placeholder("Click the latent space")
         self.canvas_panel = CanvasPanel()
         self.canvas_panel.canvas.set_placeholder("Draw a digit here")
+        self.canvas_panel.canvas.setMinimumSize(240, 240)  # the brush row fits at 1080p
         self.noise_panel = NoisePanel(tile_size=110)
         self.gallery = SampleGallery(tile_size=48)
         self.gallery.set_placeholder("Originals and reconstructions appear after the first epoch")
@@ -368,8 +370,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     # -- training control ---------------------------------------------------------------
     def start(self, paused: bool = False, steps: int = 0) -> None:
         """Start a new run with the panel's settings (queued until TensorFlow is ready)."""
-        if self.state in ("running", "paused"):
-            return
+        if self.state in ("running", "paused", "stopping"):
+            return  # "stopping": a reset run is still ending; its finish must not end this one
         if not self.tf_ready:
             self._pending_start = (paused, steps)
             self.controls.set_hint("Starting as soon as TensorFlow has loaded…")
@@ -505,6 +507,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.loss_plot.set_stage_marker(float(x), title.split(":")[0])
 
     def _on_worker_batches_reported(self, chunk: BatchChunk) -> None:
+        if self.trainer is None:
+            return  # a reset run still reporting: what it sends is forgotten
         self.loss_plot.add_batches(chunk.epochs, chunk.losses)
         self.history.add_batches(chunk.epochs, chunk.losses)
         r = chunk.last
@@ -515,14 +519,16 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         )
 
     def _on_worker_epoch_ended(self, x: float, report: EpochReport) -> None:
+        if self.trainer is None:
+            return  # a reset run still reporting: what it sends is forgotten
         self.loss_plot.add_epoch(x, report.logs)
         self.history.add_epoch(report.epoch, x, report.logs, report.stage)
         if report.stage == "train":
             self.timeline.set_epochs(len(self.history))
 
     def _on_worker_latent_updated(self, report: LatentReport) -> None:
-        if self.dataset is None:
-            return
+        if self.dataset is None or self.trainer is None:
+            return  # no data, or a reset run still reporting
         if not report.partial:
             self.history.set_codes(report.epoch, report.codes, report.indices)
         if not self.is_live():
@@ -539,6 +545,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.refresh_denoise()
 
     def _on_worker_weights_updated(self, snapshot: ModelSnapshot) -> None:
+        if self.trainer is None:
+            return  # a reset run still reporting: what it sends is forgotten
         first = self.snapshot is None
         self.snapshot = snapshot
         rec = self.history.record(snapshot.epoch)
@@ -581,6 +589,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.trainer.set_batch_delay(delay)
 
     def _on_controls_dataset_changed(self) -> None:
+        if self.state in ("running", "paused"):
+            return  # the run keeps its data (its codes index it); the next Start loads the choice
         try:
             self._show_dataset(self.load_selected_dataset(self.controls.settings()))
         except DatasetError as exc:
@@ -601,6 +611,12 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.show_error(str(exc))
             return
         self.controls.set_data_path(path)
+        if self.state in ("running", "paused"):  # Ctrl+O works while the panel is disabled
+            self.controls.set_hint(
+                f"{Path(path).name} is used from the next Start; training goes on with "
+                f"{self.dataset.name if self.dataset else 'the current data'}."
+            )
+            return
         self._show_dataset(ds)
 
     def _on_log_action_toggled(self, on: bool) -> None:
@@ -656,6 +672,11 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         )
         if not history.records or history.records[-1].snapshot is None:
             raise ValueError("the session holds no trained epoch")
+        shape = history.records[-1].snapshot.encoder.input_shape
+        idx = history.latent_indices
+        rows_fit = idx is None or not len(idx) or int(idx.max()) < ds.n_val
+        if shape != tuple(ds.input_shape) or not rows_fit:
+            raise ValueError(f"the session's model does not fit its data set {ds.name}")
         self.trainer = None
         self.clear_views()
         c = self.controls
@@ -703,6 +724,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
     def show_error(self, message: str) -> None:
         """A clear one-line message; the app stays usable."""
+        lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+        message = (lines[0] if lines else "Something went wrong.")[:300]  # TF errors are long
         self.controls.set_hint(message)
         self.statusBar().showMessage(message, 15000)
         if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
