@@ -119,13 +119,7 @@ class LessonMixin(WindowState):
         elif kind == "manifold":
             self._manifold(panel, snap)
         elif kind == "histogram-sparse" and self.latent_codes is not None:
-            e1, c1, e2, c2 = analysis.activation_histograms(self.latent_codes)
-            panel.set_histograms(
-                [
-                    ("all coding activations", e1, c1),
-                    ("mean activation of each coding unit", e2, c2),
-                ]
-            )
+            self.show_sparse_histograms(self.latent_codes)
         elif kind == "histogram-anomaly":
             self._anomaly(panel, ds, snap)
         elif kind == "pca-compare":
@@ -136,6 +130,16 @@ class LessonMixin(WindowState):
             self._ladder(panel, ds, snap)
         elif kind in ("side-by-side", "pretraining"):
             self._side_by_side(panel, ds, snap)
+
+    def show_sparse_histograms(self, codes: np.ndarray) -> None:
+        """The sparse lesson's histograms: every activation, and each unit's mean."""
+        panel = self.lesson_panel
+        if panel is None or not hasattr(panel, "set_histograms"):
+            return
+        e1, c1, e2, c2 = analysis.activation_histograms(codes)
+        panel.set_histograms(
+            [("all coding activations", e1, c1), ("mean activation of each coding unit", e2, c2)]
+        )
 
     def _labels(self, ds: Dataset, rows: np.ndarray | None = None) -> np.ndarray | None:
         if ds.y_val is None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -269,6 +270,21 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._action(train, "Back one epoch", lambda: self.timeline.step(-1), "Left")
         self._action(train, "Forward one epoch", lambda: self.timeline.step(1), "Right")
 
+        # Presenter mode keeps only the essential controls, in a toolbar.
+        self.presenter_bar = QToolBar("Presenter", self)
+        self.presenter_bar.setObjectName("presenter")
+        self.presenter_bar.setMovable(False)
+        for text, slot in (
+            ("Start / pause", self.toggle_start_pause),
+            ("Step", self.step),
+            ("Reset", self.reset),
+            ("Replay", lambda: self.timeline.play(True)),
+            ("Leave presenter mode", self.toggle_presenter),
+        ):
+            self.presenter_bar.addAction(text, slot)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.presenter_bar)
+        self.presenter_bar.hide()
+
         lessons = bar.addMenu("&Lessons")
         for i, lesson in enumerate(LESSONS, start=1):
             self._action(lessons, f"{i}. {lesson.title}", lambda n=lesson.name: self.open_lesson(n))
@@ -461,7 +477,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.stop()
         self.trainer = None
         self.clear_views()
-        if self.state in ("running", "paused"):
+        if self.state in ("running", "paused", "stopping"):  # idle once the run has ended
             self._set_state("stopping")
         else:
             self._set_state("idle")
@@ -543,6 +559,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.projection = fit_pca(report.codes, None)
         self._show_codes(self.projection.transform(report.codes), report.indices)
         self.refresh_denoise()
+        if self.lesson is not None and self.lesson.panel == "histogram-sparse":
+            self.show_sparse_histograms(report.codes)  # live, between epoch ends too
 
     def _on_worker_weights_updated(self, snapshot: ModelSnapshot) -> None:
         if self.trainer is None:
@@ -629,10 +647,12 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if self.presenting:
             self._pre_presenter_state = self.saveState()
             self.controls_dock.hide()
+            self.presenter_bar.show()
             self.showFullScreen()
         else:
             self.showNormal()
             self.restoreState(self._pre_presenter_state)
+            self.presenter_bar.hide()
         self._apply_style()
         QTimer.singleShot(0, self.apply_default_layout)
         if self.presenting:

@@ -202,6 +202,7 @@ def test_exports_write_valid_files(window: MainWindow, qtbot, tmp_path: Path) ->
 def test_presenter_mode_and_help(window: MainWindow, qtbot) -> None:
     window.toggle_presenter()
     assert window.presenting and window.controls_dock.isHidden()
+    assert not window.presenter_bar.isHidden()  # the essential controls stay at hand
     window.help_overlay.toggle()
     assert window.help_overlay.isVisible()
     window._on_escape()
