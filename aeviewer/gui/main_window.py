@@ -38,7 +38,6 @@ from aeviewer.core.lessons import LESSONS
 from aeviewer.core.models import OptionsError, get_preset
 from aeviewer.core.training import EpochReport, FinishReport, LatentReport, Trainer, TrainingConfig
 from aeviewer.gui import palette
-from aeviewer.gui.autosave import Autosaver
 from aeviewer.gui.background import BackgroundJobs
 from aeviewer.gui.files_mixin import FilesMixin
 from aeviewer.gui.layout import scrollable
@@ -114,7 +113,6 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._build_docks()
         self._build_menus()
         self._build_thread()
-        self.autosaver = Autosaver(lambda: self.history, self)
         self._connect()
         self.set_theme(str(self._settings.value("theme", "dark")))
         self._laid_out = False  # apply_default_layout once shown (unless a saved layout exists)
@@ -209,7 +207,6 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._action(file, "Open data…", self._on_controls_open_data_requested, "Ctrl+O")
         self._action(file, "Open session…", self.open_session_dialog, "Ctrl+Shift+O")
         self._action(file, "Save session…", self.save_session_dialog, "Ctrl+S")
-        self._action(file, "Open last autosave", self.open_last_autosave)
         file.addSeparator()
         self._action(file, "Save model (.keras)…", self.save_model_dialog, "Ctrl+Shift+S")
         export = file.addMenu("Export")
@@ -300,6 +297,13 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         return act
 
     def _build_thread(self) -> None:
+        # Python's cyclic GC runs in whichever thread allocates: when it collected a Qt
+        # wrapper on the training thread, widgets were destroyed there and the process
+        # deadlocked with the GUI thread (the fault suite, PySide6 6.11). Collect on the GUI
+        # thread only, from a timer (pyqtgraph's recipe for the same Qt hazard).
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        self._gc = GarbageCollector(interval=1.0)
         self.thread_ = TrainingThread(self)
         self.worker = TrainingWorker()
         self.worker.moveToThread(self.thread_)
@@ -337,8 +341,6 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.gallery.sample_clicked.connect(self._on_gallery_sample_clicked)
         self.gallery.sample_clicked.connect(self.lesson_sample_clicked)
         self.tsne_computed.connect(self._on_tsne_computed)
-        self.state_changed.connect(self.autosaver.on_state_changed)
-        self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
 
     def worker_warm_up(self) -> None:
         from PySide6.QtCore import QMetaObject
@@ -822,21 +824,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         """Stop training and the thread ("QThread: Destroyed while running" aborts)."""
         if self.trainer is not None:
             self.trainer.stop()
-        self.autosaver.stop()
         self.thread_.quit()
-        ok = bool(self.thread_.wait(timeout_ms))
-        self.autosaver.wait(1.0)  # a save in progress; the last autosave stays whole regardless
-        return ok
-
-    def open_last_autosave(self) -> bool:
-        """File → Open last autosave: the run saved every 2 minutes of training and at its end."""
-        path = self.autosaver.path()
-        if not path.exists():
-            self.show_error(
-                "No autosave yet: a run is saved every 2 minutes of training and when it ends."
-            )
-            return False
-        return self.open_session(path)
+        return bool(self.thread_.wait(timeout_ms))
 
     def training_thread(self) -> QThread:
         return self.thread_
