@@ -39,6 +39,7 @@ from aeviewer.core.models import OptionsError, get_preset
 from aeviewer.core.training import EpochReport, FinishReport, LatentReport, Trainer, TrainingConfig
 from aeviewer.gui import palette
 from aeviewer.gui.background import BackgroundJobs
+from aeviewer.gui.collector import install_gui_collector
 from aeviewer.gui.files_mixin import FilesMixin
 from aeviewer.gui.layout import scrollable
 from aeviewer.gui.lesson_view import LessonMixin
@@ -109,6 +110,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.pair: list[int] = []
         self.compare = None
 
+        self.collector = install_gui_collector()  # before any thread starts (see collector.py)
         self._build_widgets()
         self._build_docks()
         self._build_menus()
@@ -297,13 +299,6 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         return act
 
     def _build_thread(self) -> None:
-        # Python's cyclic GC runs in whichever thread allocates: when it collected a Qt
-        # wrapper on the training thread, widgets were destroyed there and the process
-        # deadlocked with the GUI thread (the fault suite, PySide6 6.11). Collect on the GUI
-        # thread only, from a timer (pyqtgraph's recipe for the same Qt hazard).
-        from pyqtgraph.util.garbage_collector import GarbageCollector
-
-        self._gc = GarbageCollector(interval=1.0)
         self.thread_ = TrainingThread(self)
         self.worker = TrainingWorker()
         self.worker.moveToThread(self.thread_)
@@ -504,6 +499,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     # -- worker signals ---------------------------------------------------------------
     def _on_worker_ready(self) -> None:
         self.tf_ready = True
+        if self.collector is not None:
+            self.collector.freeze_once()
         if self.state == "loading":
             self._set_state("idle")
         self._update_status()

@@ -7,8 +7,6 @@ Decoding always uses a numpy :class:`ModelSnapshot`, never the live Keras model.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +22,7 @@ from aeviewer.core.latent import (
     nearest_index,
     sample_codes,
 )
+from aeviewer.gui.relay import run_in_thread
 from aeviewer.gui.window_state import WindowState
 
 GALLERY_SIZE = 10
@@ -58,17 +57,16 @@ class ViewsMixin(WindowState):
         self._tsne_busy = True
         self.controls.set_hint("Computing t-SNE of the codes…")
 
-        def work() -> None:  # a daemon thread: closing the window never waits for it
-            try:
-                proj, xy = fit_tsne(codes)
-                result: tuple[Any, Any] = (proj, xy)
-            except Exception as exc:  # shown, not raised: the app stays usable
-                result = (None, str(exc))
-            # RuntimeError: the window closed while t-SNE ran, and there is nobody to tell.
-            with contextlib.suppress(RuntimeError):
+        def work() -> tuple[Any, Any]:  # plain data only: see gui/relay.py
+            return fit_tsne(codes)
+
+        def done(result: Any, error: str) -> None:
+            if error:
+                self.tsne_computed.emit(None, error, indices)
+            else:
                 self.tsne_computed.emit(*result, indices)
 
-        threading.Thread(target=work, name="aeviewer-tsne", daemon=True).start()
+        run_in_thread(self, "aeviewer-tsne", work, done)  # type: ignore[arg-type]
 
     def _on_tsne_computed(self, proj: Projection | None, xy: Any, indices: np.ndarray) -> None:
         self._tsne_busy = False
