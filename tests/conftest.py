@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,11 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # The GUI's QSettings go to a throw-away file, never the user's.
 os.environ["AEVIEWER_SETTINGS"] = os.path.join(tempfile.mkdtemp(prefix="aeviewer-"), "s.ini")
+# ... and autosaves and the digits cache to throw-away folders, never the user's.
+os.environ["AEVIEWER_CACHE_DIR"] = tempfile.mkdtemp(prefix="aeviewer-cache-")
+os.environ["AEVIEWER_AUTOSAVE_DIR"] = tempfile.mkdtemp(prefix="aeviewer-autosave-")
+# tests/bad_inputs.py (broken and hostile files) is imported by the bad-input suites.
+sys.path.insert(0, os.path.dirname(__file__))
 
 SHARED_DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 

@@ -11,7 +11,9 @@ which refuses ``Lambda`` layers and other arbitrary code.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import math
 import os
 import tempfile
 import zipfile
@@ -28,6 +30,7 @@ META_NAME = "aeviewer.json"
 WEIGHTS_NAME = "model.weights.h5"
 FORMAT_VERSION = 1
 MAX_UNPACKED_BYTES = 2 * 1024**3
+MAX_PARAMS = 50_000_000  # the largest preset has 1.1M
 
 
 class ModelFileError(ValueError):
@@ -144,8 +147,16 @@ def _rebuild(path: Path, meta: dict[str, Any], weights: Path) -> Autoencoder:
     try:
         preset = str(meta["preset"])
         get_preset(preset)
-        options = ModelOptions.from_dict(dict(meta["options"]))
+        options = ModelOptions.from_dict(dict(meta["options"])).validate()
         shape = tuple(int(s) for s in meta["input_shape"])
+        # A file from the internet could ask for a model that fills the memory: refuse it
+        # before building anything.
+        sizes = [math.prod(shape), *options.hidden, options.latent_dim]
+        params = 2 * sum(a * b for a, b in itertools.pairwise(sizes))
+        if not 1 <= len(shape) <= 3 or min(shape) < 1 or sizes[0] > 2**22:
+            raise ValueError(f"input shape {shape}")
+        if params > MAX_PARAMS:
+            raise ValueError(f"about {params:,} parameters, more than this app builds")
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: invalid model description ({exc})") from None
     from aeviewer.core.models.registry import build_autoencoder

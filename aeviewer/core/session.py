@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -116,11 +118,13 @@ def save_session(path: str | Path, history: RunHistory, model_file: Path | None 
         meta["first_snapshot"] = _snapshot_meta(history.first_snapshot, "first", arrays)
 
     def write(tmp: Path) -> None:
-        buf = io.BytesIO()
-        np.savez(buf, **arrays)  # type: ignore[arg-type]
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        # Level 1: weights barely compress further, and level 6 took seconds of a core.
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             zf.writestr("session.json", json.dumps(meta))
-            zf.writestr("arrays.npz", buf.getvalue())
+            # Streamed array by array: a long run's snapshots are never all in memory at once
+            # (an in-memory .npz of them held the autosave's whole size two or three times).
+            with zf.open("arrays.npz", "w", force_zip64=True) as member:
+                np.savez(member, **arrays)  # type: ignore[arg-type]
             if model_file is not None and model_file.exists():
                 zf.write(model_file, "model.keras")
 
@@ -150,16 +154,26 @@ def load_session(path: str | Path) -> tuple[RunHistory, bytes | None]:
             if not {"session.json", "arrays.npz"} <= names:
                 raise SessionError(f"{path}: not an aeviewer session (session.json missing)")
             meta = json.loads(zf.read("session.json").decode("utf-8"))
-            arrays = dict(np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False))
+            raw = zf.read("arrays.npz")
+            _check_arrays(raw)
+            arrays = dict(np.load(io.BytesIO(raw), allow_pickle=False))
             model = zf.read("model.keras") if "model.keras" in names else None
     except SessionError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        UnicodeDecodeError,
+        zlib.error,
+    ) as exc:
         raise SessionError(f"{path}: damaged session file ({exc})") from None
     try:
         return _history_from(meta, arrays), model
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise SessionError(f"{path}: damaged session file (missing {exc})") from None
+        what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise SessionError(f"{path}: damaged session file ({what})") from None
 
 
 def _history_from(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> RunHistory:
@@ -183,7 +197,66 @@ def _history_from(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> RunHis
     h.stage_epochs = list(meta.get("stage_epochs", []))
     if "first_snapshot" in meta:
         h.first_snapshot = _snapshot_from(meta["first_snapshot"], "first", arrays)
+    _check_history(h)
     return h
+
+
+def _check_arrays(raw: bytes) -> None:
+    """Each array's declared size must match its bytes before numpy allocates it (a header can
+    declare 10^6 images over a short file), and none may hold pickled objects."""
+    from aeviewer.core.datasets.npz import _read_member_header
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as inner:
+        for info in inner.infolist():
+            _read_member_header(inner, info, Path("arrays.npz"))
+
+
+_OP_KINDS = ("dense", "flatten", "reshape", "conv2d", "maxpool", "upsample", "activation")
+_MAX_INPUT = 2**22  # values per sample: far above any image this app trains on
+
+
+def _check_history(h: RunHistory) -> None:
+    """Refuse now what would fail later in a view: weights that do not fit their layers,
+    non-finite numbers, codes of the wrong shape (a damaged or hand-made file)."""
+    from aeviewer.core.inference import ACTIVATIONS
+
+    idx = h.latent_indices
+    if idx is not None and (idx.ndim != 1 or (len(idx) and int(idx.min()) < 0)):
+        raise ValueError("latent_indices are not sample rows")
+    snaps = [r.snapshot for r in h.records if r.snapshot is not None]
+    snaps += [h.first_snapshot] if h.first_snapshot is not None else []
+    for s in snaps:
+        assert s is not None
+        enc, dec = s.encoder, s.decoder
+        for m in (enc, dec):
+            for op in m.ops:
+                if op.kind not in _OP_KINDS or op.activation not in ACTIVATIONS:
+                    raise ValueError(
+                        f"epoch {s.epoch}: unknown layer {op.kind!r}/{op.activation!r}"
+                    )
+                if op.kind in ("maxpool", "upsample") and not 1 <= op.shape[0] <= 16:
+                    raise ValueError(f"epoch {s.epoch}: pooling factor {op.shape[0]}")
+                if not all(np.all(np.isfinite(w)) for w in op.weights):
+                    raise ValueError(f"epoch {s.epoch}: the weights are not finite numbers")
+        if math.prod(enc.input_shape) > _MAX_INPUT or not enc.input_shape:
+            raise ValueError(f"epoch {s.epoch}: input shape {enc.input_shape}")
+        try:
+            z = enc(np.zeros((1, *enc.input_shape), np.float32))
+            out = dec(z)
+        except Exception as exc:  # numpy raises several types for weights that do not fit
+            raise ValueError(
+                f"epoch {s.epoch}: the weights do not fit their layers ({exc})"
+            ) from None
+        if z.shape[1:] != dec.input_shape or out.shape[1:] != enc.input_shape:
+            raise ValueError(f"epoch {s.epoch}: encoder and decoder shapes do not match")
+    for rec in h.records:
+        c = rec.codes
+        if c is None:
+            continue
+        if idx is None or c.ndim != 2 or len(c) != len(idx) or not np.all(np.isfinite(c)):
+            raise ValueError(f"the latent codes of epoch {rec.epoch} are damaged")
+        if snaps and c.shape[1] != snaps[-1].decoder.input_shape[0]:
+            raise ValueError(f"the latent codes of epoch {rec.epoch} do not fit the decoder")
 
 
 __all__ = ["SUFFIX", "ModelFileError", "SessionError", "load_session", "save_session"]
