@@ -12,7 +12,6 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-from scipy.linalg import subspace_angles
 
 from aeviewer.core import noise
 from aeviewer.core.images import tile_images
@@ -69,6 +68,8 @@ def subspace_angle_degrees(a: np.ndarray, b: np.ndarray) -> float:
     b2 = np.atleast_2d(np.asarray(b, dtype=np.float64))
     if a2.ndim != 2 or b2.ndim != 2 or a2.shape[1] != b2.shape[1]:
         raise ValueError(f"need (k, D) bases of the same D, got {a2.shape} and {b2.shape}")
+    from scipy.linalg import subspace_angles  # here: importing scipy.linalg costs 0.2 s at start-up
+
     angles = subspace_angles(a2.T, b2.T)  # columns span the subspaces; sorted descending
     return float(np.degrees(np.max(angles)))
 

@@ -1,20 +1,28 @@
 """The headless trainer: epochs with pause, resume, step, stop and a live learning rate.
 
 It runs in whatever thread calls :meth:`Trainer.run` and reports through a plain
-:class:`TrainingListener` (no Qt). Controls are thread-safe and take effect within one batch:
-they are ``threading`` primitives, because the training thread runs no event loop.
+:class:`TrainingListener` (no Qt). Controls are thread-safe ``threading`` primitives, because
+the training thread runs no event loop. Step runs exactly the batches asked for; stop, pause
+and a new learning rate take effect at the next chunk boundary (see below), at most about
+:data:`CHUNK_SECONDS` later.
 
-The loop is the app's own rather than ``fit()``: one XLA-compiled step per batch (1.3-2x
-the samples/s of ``fit()`` on CPU, ../shared/design/PITFALLS.md), which also makes a
-single-batch step and an exact stop trivial.
+The loop is the app's own rather than ``fit()``: XLA-compiled steps (1.3-2x the samples/s of
+``fit()`` on CPU, ../shared/design/PITFALLS.md). At full speed one compiled call runs a chunk
+of up to :data:`CHUNK_MAX` batches in a ``while_loop``: a call costs the training thread about
+1 ms of Python and TensorFlow dispatch, as much as a small batch itself, and every call takes
+the GIL from the GUI thread. Chunks are sized to last about :data:`CHUNK_SECONDS`, so stopping
+stays immediate; stepping and slow motion run one batch per call. Every batch is still
+reported, and the split into chunks does not change the result: all full batches run the same
+compiled loop body.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +36,11 @@ if TYPE_CHECKING:
     from aeviewer.core.models import Autoencoder
 
 LossFn = Callable[[Any, bool], dict[str, Any]]
+
+CHUNK_MAX = 16  # batches per compiled call at full speed
+CHUNK_SECONDS = 0.02  # ...and about this long at most, so stop and pause stay immediate
+CHUNK_BYTES = 8 << 20  # ...and this much input at most (large batches run one per call)
+_MAX_TERMS = 8  # loss terms a step can return (columns of the chunk's loss table)
 
 
 @dataclass(frozen=True)
@@ -112,13 +125,42 @@ class _Target:
     x_val: np.ndarray | None
     optimizer: Any
     epochs: int
-    step_fn: Any = None
+    step_fn: Any = None  # (xs (k, batch, ...), count) -> (losses (k, terms), batches run)
     eval_fn: Any = None
     metric_names: tuple[str, ...] = ("loss",)
+    term_names: list[str] = field(default_factory=list)  # columns of step_fn's losses
 
 
 class NonFiniteLossError(RuntimeError):
     pass
+
+
+@contextlib.contextmanager
+def _philox_random() -> Iterator[None]:
+    """While tracing a step, make Keras' random layers draw with the Philox algorithm.
+
+    Keras' TensorFlow backend draws noise (GaussianNoise, Dropout, the VAE's Sampling) with
+    ``tf.random.stateless_*`` and algorithm ``"auto_select"``, which XLA on CPU compiles to a
+    generator about 17x slower than Philox: a GaussianNoise(0.2) on a 32x784 batch took
+    12.6 ms compiled against 0.7 ms with Philox (TF 2.21), so the denoising preset trained
+    at 2k samples/s, a sixth of ``fit()``. On CPU without XLA, "auto_select" is Philox too.
+    """
+    try:
+        from tensorflow.python.ops import random_ops_util as rng
+    except ImportError:  # pragma: no cover - another TensorFlow layout: keep its default
+        yield
+        return
+    original = rng.get_key_counter_alg
+    auto = ("auto_select", rng.Algorithm.AUTO_SELECT, rng.Algorithm.AUTO_SELECT.value)
+
+    def philox(seed: Any, alg: Any) -> Any:
+        return original(seed, "philox" if alg is None or alg in auto else alg)
+
+    rng.get_key_counter_alg = philox
+    try:
+        yield
+    finally:
+        rng.get_key_counter_alg = original
 
 
 @dataclass
@@ -164,6 +206,7 @@ class Trainer:
         self._c = _Controls(paused=start_paused)
         self._good_weights: list[np.ndarray] | None = None
         self._last_snapshot = 0.0
+        self._encode_fn: Any = None
         n_val = len(dataset.x_val)
         rng = np.random.default_rng(12345)
         k = min(config.latent_sample_size, n_val)
@@ -292,9 +335,9 @@ class Trainer:
         import tensorflow as tf
 
         t.optimizer.build(t.variables)
-        variables, optimizer, loss_fn = t.variables, t.optimizer, t.loss_fn
+        variables, optimizer, loss_fn, names = t.variables, t.optimizer, t.loss_fn, t.term_names
 
-        def step(x: Any) -> dict[str, Any]:
+        def one(x: Any) -> tuple[Any, Any]:
             with tf.GradientTape() as tape:
                 terms = loss_fn(x, True)
             grads = tape.gradient(terms["loss"], variables)
@@ -309,17 +352,45 @@ class Trainer:
 
             # A non-finite loss or gradient never reaches the weights: the last good ones stay.
             tf.cond(ok, apply, lambda: tf.constant(False))
-            return terms
+            if not names:  # at trace time: the order of the loss table's columns
+                names.extend(terms)
+            row = [tf.cast(tf.reshape(terms[k], []), tf.float32) for k in names]
+            row += [tf.constant(0.0)] * (_MAX_TERMS - len(row))
+            return tf.stack(row), tf.math.is_finite(terms["loss"])
 
-        t.step_fn = tf.function(step, jit_compile=self.config.jit_compile, reduce_retracing=True)
+        def chunk(xs: Any, count: Any) -> tuple[Any, Any]:
+            """Train on batches ``xs[:count]`` in order; stop early after a non-finite loss."""
+            with _philox_random():  # runs when traced, not at every call
+                return loop(xs, count)
+
+        def loop(xs: Any, count: Any) -> tuple[Any, Any]:
+
+            def more(i: Any, finite: Any, table: Any) -> Any:
+                return tf.logical_and(i < count, finite)
+
+            def body(i: Any, _finite: Any, table: Any) -> tuple[Any, Any, Any]:
+                row, finite = one(xs[i])
+                return i + 1, finite, tf.tensor_scatter_nd_update(table, [[i]], row[None])
+
+            table = tf.zeros([tf.shape(xs)[0], _MAX_TERMS], tf.float32)
+            done, _, table = tf.while_loop(more, body, (tf.constant(0), tf.constant(True), table))
+            return table, done
+
+        t.step_fn = tf.function(chunk, jit_compile=self.config.jit_compile, reduce_retracing=True)
         t.eval_fn = tf.function(lambda x: loss_fn(x, False), reduce_retracing=True)
 
     def _train(self, t: _Target, main: bool) -> None:
+        import tensorflow as tf
+
         self._compile(t)
         x = np.ascontiguousarray(t.x_train, dtype=np.float32)
         n = len(x)
         bs = max(1, min(self.config_batch_size(), n))
         batches = math.ceil(n / bs)
+        full = n // bs  # batches of exactly ``bs`` samples; a smaller last one runs alone
+        cap = max(1, min(CHUNK_MAX, CHUNK_BYTES // (bs * x[:1].nbytes or 1)))
+        buf = np.empty((cap, bs, *x.shape[1:]), np.float32)  # one shape: one compiled loop
+        per_batch = math.inf  # seconds, measured: sizes the chunks
         rng = np.random.default_rng(self.config.seed + 7919 * (self.epochs_done + 1))
         for epoch in range(1, t.epochs + 1):
             if self._c.stop.is_set():
@@ -327,25 +398,42 @@ class Trainer:
             perm = rng.permutation(n)
             sums: dict[str, float] = {}
             seen = 0
+            b = 0
             t0 = time.perf_counter()
-            for b in range(batches):
-                if not self._gate():
+            while b < batches:
+                allowed = self._gate()
+                if not allowed:
                     break
                 self._apply_pending_lr(t.optimizer)
-                xb = x[perm[b * bs : (b + 1) * bs]]
-                terms = t.step_fn(xb)
-                losses = {k: float(v) for k, v in terms.items()}
-                if not all(math.isfinite(v) for v in losses.values()):
-                    raise NonFiniteLossError(self._nan_message(epoch, b + 1, t.optimizer))
-                for k, v in losses.items():
-                    sums[k] = sums.get(k, 0.0) + v * len(xb)
-                seen += len(xb)
-                self.steps += 1
-                rate = seen / max(time.perf_counter() - t0, 1e-9)
-                if self.config.batch_report_every and (b + 1) % self.config.batch_report_every == 0:
-                    self.listener.on_batch(
-                        BatchReport(epoch, b + 1, batches, self.steps, losses, rate, t.name)
-                    )
+                if b < full:
+                    count = max(1, min(allowed, full - b, cap, int(CHUNK_SECONDS / per_batch)))
+                    idx = perm[b * bs : (b + count) * bs]
+                    np.take(x, idx, axis=0, out=buf[:count].reshape(count * bs, *x.shape[1:]))
+                    xs = buf
+                else:
+                    count = 1
+                    xs = x[perm[b * bs :]][None]
+                started = time.perf_counter()
+                table, done = t.step_fn(xs, tf.constant(count, tf.int32))
+                done = int(done)
+                rows = table.numpy()[:done, : len(t.term_names)]
+                per_batch = (time.perf_counter() - started) / max(done, 1)
+                for j, row in enumerate(rows):
+                    losses = dict(zip(t.term_names, (float(v) for v in row), strict=True))
+                    if not all(math.isfinite(v) for v in losses.values()):
+                        raise NonFiniteLossError(self._nan_message(epoch, b + j + 1, t.optimizer))
+                    size = bs if b + j < full else n - full * bs
+                    for key, v in losses.items():
+                        sums[key] = sums.get(key, 0.0) + v * size
+                    seen += size
+                    self.steps += 1
+                    every = self.config.batch_report_every
+                    if every and (b + j + 1) % every == 0:
+                        rate = seen / max(time.perf_counter() - t0, 1e-9)
+                        self.listener.on_batch(
+                            BatchReport(epoch, b + j + 1, batches, self.steps, losses, rate, t.name)
+                        )
+                b += done
                 if main and self.config.snapshot_interval > 0:
                     now = time.perf_counter()
                     if now - self._last_snapshot >= self.config.snapshot_interval:
@@ -387,19 +475,20 @@ class Trainer:
                 sums[k] = sums.get(k, 0.0) + float(v) * len(xb)
         return {k: v / len(t.x_val) for k, v in sums.items()}
 
-    def _gate(self) -> bool:
-        """Block while paused; ``False`` when stopping. Consumes one step when stepping."""
+    def _gate(self) -> int:
+        """How many batches may run now: 0 when stopping (it blocks while paused), 1 when
+        stepping (one step consumed) or in slow motion, :data:`CHUNK_MAX` at full speed."""
         c = self._c
         while not c.stop.is_set():
             with c.lock:
                 if not c.paused:
-                    return True
+                    return 1 if c.delay > 0 else CHUNK_MAX
                 if c.step_budget > 0:
                     c.step_budget -= 1
-                    return True
+                    return 1
             c.wake.wait(0.05)
             c.wake.clear()
-        return False
+        return 0
 
     def _apply_pending_lr(self, optimizer: Any) -> None:
         with self._c.lock:
@@ -418,12 +507,43 @@ class Trainer:
     def _publish_latent(self, epoch: int, live: bool = False) -> None:
         assert self.ae is not None
         idx = self.latent_indices[: self.config.live_latent_size] if live else self.latent_indices
-        codes = self.ae.encode(self.dataset.x_val[idx])
+        codes = self._encode(np.asarray(self.dataset.x_val[idx], np.float32))
         self.listener.on_latent(LatentReport(epoch, codes, idx.copy(), partial=live))
+
+    def _encode(self, x: np.ndarray) -> np.ndarray:
+        """Codes (``z_mean`` for a VAE) of ``x``, in compiled calls on pieces of one size.
+
+        The eager Keras call costs the training thread 10-30 ms of Python, holding the GIL
+        the GUI needs, at every live snapshot; a compiled one about 1 ms. Pieces have the size
+        of the live sample, so the live and the epoch-end codes share one compiled function.
+        """
+        import tensorflow as tf
+
+        ae = self.ae
+        assert ae is not None
+        if self._encode_fn is None:
+
+            def encode(xb: Any) -> Any:
+                out = ae.encoder(xb, training=False)
+                return out[0] if ae.variational else out
+
+            self._encode_fn = tf.function(encode, jit_compile=self.config.jit_compile)
+        piece = self.config.live_latent_size or len(self.latent_indices)
+        piece = max(1, min(piece, len(self.latent_indices)))
+        parts = []
+        for i in range(0, len(x), piece):
+            xb = x[i : i + piece]
+            m = len(xb)
+            if m < piece:  # pad the last piece: another size would compile another function
+                xb = np.concatenate([xb, np.zeros((piece - m, *xb.shape[1:]), xb.dtype)])
+            parts.append(np.asarray(self._encode_fn(xb))[:m])
+        if not parts:
+            return np.zeros((0, ae.options.latent_dim), np.float32)
+        return np.concatenate(parts).astype(np.float32, copy=False)
 
     def _publish_weights(self, epoch: int) -> None:
         assert self.ae is not None
-        self._good_weights = [np.array(w) for w in self.ae.model.get_weights()]
+        self._good_weights = self.ae.model.get_weights()  # numpy copies already
         self.listener.on_weights(
             ModelSnapshot.capture(self.ae.encoder, self.ae.decoder, epoch, self.steps)
         )

@@ -296,3 +296,27 @@ def test_parse_classes() -> None:
         with pytest.raises(InvalidClassesError) as info:
             parse_classes(junk)
         assert isinstance(info.value, DatasetError) and "\n" not in str(info.value)
+
+
+def test_converted_digits_are_cached_and_a_damaged_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aeviewer.core.datasets import builtin
+
+    monkeypatch.setenv("AEVIEWER_CACHE_DIR", str(tmp_path))
+    images, _ = builtin._read_digits_raw()
+    first = builtin._converted_digits(images)
+    (cached,) = tmp_path.glob("digits-v*.npy")
+    calls: list[int] = []
+    real = builtin.mnist_style
+    monkeypatch.setattr(builtin, "mnist_style", lambda a: calls.append(1) or real(a))
+    np.testing.assert_array_equal(builtin._converted_digits(images), first)
+    assert calls == []  # read back, not converted again
+    cached.write_bytes(cached.read_bytes()[:1000])  # truncated
+    np.testing.assert_array_equal(builtin._converted_digits(images), first)
+    assert len(calls) == len(images)  # rebuilt...
+    np.testing.assert_array_equal(np.load(cached), first)  # ... and written whole again
+    assert [p.name for p in tmp_path.iterdir()] == [cached.name]  # no temporary file left
+    monkeypatch.setenv("AEVIEWER_CACHE_DIR", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("not a folder")
+    np.testing.assert_array_equal(builtin._converted_digits(images), first)  # unwritable: fine

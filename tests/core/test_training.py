@@ -11,6 +11,7 @@ import pytest
 from aeviewer.core.datasets import Dataset
 from aeviewer.core.models import PRESETS, build_autoencoder, get_preset
 from aeviewer.core.training import (
+    CHUNK_MAX,
     BatchReport,
     EpochReport,
     FinishReport,
@@ -120,7 +121,8 @@ def test_pause_step_resume_stop(digits_small: Dataset) -> None:
         trainer.stop()
         thread.join(10)
         assert not thread.is_alive()
-        assert trainer.steps <= before + 1  # stops within one batch
+        # At full speed batches run in compiled chunks of about 20 ms: it stops within one.
+        assert trainer.steps <= before + CHUNK_MAX
     finally:
         trainer.stop()
         thread.join(10)
@@ -176,6 +178,29 @@ def test_runs_are_reproducible(digits_small: Dataset) -> None:
     a, b = run(), run()
     for key in a:
         np.testing.assert_allclose(a[key], b[key], rtol=1e-5)
+
+
+def test_compiled_chunks_train_exactly_like_one_batch_per_call(digits_small: Dataset) -> None:
+    """Full speed runs up to CHUNK_MAX batches per compiled call, slow motion one: the
+    per-batch losses and the final weights must be the same (stacked, and the VAE's noise)."""
+    for preset in ("stacked", "vae"):
+
+        def run(delay: float, preset: str = preset) -> tuple[list[float], list[np.ndarray]]:
+            rec = Recorder()
+            config = TrainingConfig(preset=preset, epochs=2, seed=5, batch_report_every=1)
+            trainer = Trainer(digits_small, config, rec)
+            trainer.set_batch_delay(delay)
+            trainer.run()
+            assert trainer.ae is not None
+            return [b.losses["loss"] for b in rec.batches], trainer.ae.model.get_weights()
+
+        fast_losses, fast_weights = run(0.0)
+        slow_losses, slow_weights = run(1e-4)
+        batches = -(-300 // get_preset(preset).defaults.batch_size)  # the last one is smaller
+        assert len(fast_losses) == len(slow_losses) == 2 * batches
+        np.testing.assert_allclose(fast_losses, slow_losses, rtol=1e-4, atol=1e-6)
+        for a, b in zip(fast_weights, slow_weights, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
 
 
 def test_batch_reports_are_throttled(digits_small: Dataset) -> None:

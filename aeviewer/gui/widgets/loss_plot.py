@@ -12,13 +12,14 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
 
 SMOOTHING = 0.9  # EMA weight of the past, as TensorBoard's slider
+_POINTS_PER_PIXEL = {"raw": 1.0, "smooth": 0.5}  # drawn points per pixel of width (downsampling)
 _LOG_FLOOR = 1e-6  # shown instead of values <= 0 in log mode when a curve has no positive value
 
 # curve key -> legend name, in the order the legend should read
@@ -50,6 +51,8 @@ class _Series:
         self._y = np.empty(capacity)
         self.n = 0
         self.min_positive = math.inf
+        self.lo = math.inf  # smallest and largest finite values held
+        self.hi = -math.inf
 
     def append(self, x: np.ndarray, y: np.ndarray) -> None:
         k = int(x.shape[0])
@@ -62,13 +65,18 @@ class _Series:
         self._x[self.n : self.n + k] = x
         self._y[self.n : self.n + k] = np.where(np.isfinite(y), y, np.nan)  # inf: a gap too
         self.n += k
-        positive = y[np.isfinite(y) & (y > 0)]
+        finite = y[np.isfinite(y)]
+        if finite.size:
+            self.lo = min(self.lo, float(finite.min()))
+            self.hi = max(self.hi, float(finite.max()))
+        positive = finite[finite > 0]
         if positive.size:
             self.min_positive = min(self.min_positive, float(positive.min()))
 
     def clear(self) -> None:
         self.n = 0
         self.min_positive = math.inf
+        self.lo, self.hi = math.inf, -math.inf
 
     @property
     def x(self) -> np.ndarray:
@@ -77,6 +85,45 @@ class _Series:
     @property
     def y(self) -> np.ndarray:
         return self._y[: self.n]
+
+
+def _nice_step(span: float) -> float:
+    """1, 2 or 5 times a power of ten, about a tenth of ``span``."""
+    if not (math.isfinite(span) and span > 0):
+        return 1.0
+    raw = span / 10.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw)
+
+
+class _Extent(pg.GraphicsObject):
+    """Invisible item whose data bounds are the curves' bounds rounded out to a step.
+
+    Auto-range fits the union of all items, so with this one the view changes only when the
+    data cross a step (a whole epoch, a tenth of the loss range), not at every update: the
+    axes keep their ticks and labels instead of rebuilding them 20 times a second, which cost
+    more than drawing the curves. Zooming, panning and the "A" button work as before.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bounds: tuple[tuple[float, float] | None, tuple[float, float] | None] = (None, None)
+
+    def set_bounds(self, x: tuple[float, float] | None, y: tuple[float, float] | None) -> None:
+        if (x, y) != self._bounds:
+            self._bounds = (x, y)
+            self.informViewBoundsChanged()
+
+    def dataBounds(
+        self, ax: int, frac: float = 1.0, orthoRange: object = None
+    ) -> tuple[float, float] | None:
+        return self._bounds[ax]
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, *args: object) -> None:
+        pass
 
 
 class LossPlot(QWidget):
@@ -107,6 +154,13 @@ class LossPlot(QWidget):
         item.setMenuEnabled(False, enableViewBoxMenu=None)  # its own "Log Y" would bypass ours
         self._legend = item.addLegend(offset=(-10, 10), labelTextSize="12pt", verSpacing=-4)
         self._legend.hide()  # until a curve has data: an empty legend is a stray box
+        self._extent = _Extent()
+        item.addItem(self._extent)
+        for name in ("bottom", "left"):
+            # The axes (and the grid they draw) change only with the view range: repaint them
+            # from a pixmap, not by re-rendering every tick label at each data update.
+            item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # its backdrop
 
         self._log_check = QCheckBox("log y")
         self._log_check.setFont(palette.font(12))
@@ -149,6 +203,7 @@ class LossPlot(QWidget):
         self._series["smooth"].append(x, smooth)
         self._refresh("raw")
         self._refresh("smooth")
+        self._update_extent()
 
     def set_smoothing(self, beta: float) -> None:
         """EMA weight of the past (0: no smoothing); applies to batches added from now on."""
@@ -165,6 +220,7 @@ class LossPlot(QWidget):
             if log_key in logs and math.isfinite(logs[log_key]):  # a diverged run: no point
                 self._series[key].append(np.array([float(epoch)]), np.array([float(logs[log_key])]))
                 self._refresh(key)
+        self._update_extent()
 
     def clear(self) -> None:
         """Forget all curves and stage markers (a new training run)."""
@@ -179,6 +235,7 @@ class LossPlot(QWidget):
             item.removeItem(line)
         self._stages.clear()
         self._ema, self._ema_steps = 0.0, 0
+        self._extent.set_bounds(None, None)
         item.enableAutoRange()
 
     def batch_count(self) -> int:
@@ -235,10 +292,32 @@ class LossPlot(QWidget):
     def _on_log_check_toggled(self, on: bool) -> None:
         for key in self._curves:
             self._refresh(key)  # clip (or unclip) before pyqtgraph takes log10
+        self._update_extent()
         self._plot.getPlotItem().setLogMode(y=on)
         self.log_y_changed.emit(on)
 
     # -------------------------------------------------------------- drawing
+    def _update_extent(self) -> None:
+        held = [s for s in self._series.values() if s.n and s.lo <= s.hi]
+        if not held:
+            self._extent.set_bounds(None, None)
+            return
+        x_hi = max(float(np.nanmax(s.x)) for s in held)
+        lo, hi = min(s.lo for s in held), max(s.hi for s in held)
+        if self.log_y():  # the view is in log10 units; values <= 0 sit at a floor (_refresh)
+            positive = min(s.min_positive for s in held)
+            if not math.isfinite(positive):
+                positive = _LOG_FLOOR
+            lo = math.log10(positive * 0.5 if lo <= 0 else lo)
+            hi = math.log10(max(hi, positive))
+        x_step = _nice_step(x_hi)
+        y_step = _nice_step(hi - lo)
+        x = (0.0, math.ceil(x_hi / x_step) * x_step or 1.0)
+        y = (math.floor(lo / y_step) * y_step, math.ceil(hi / y_step) * y_step)
+        if y[1] <= y[0]:
+            y = (y[0] - y_step, y[1] + y_step)
+        self._extent.set_bounds(x, y)
+
     def _refresh(self, key: str) -> None:
         series = self._series[key]
         curve = self._curves[key] if key in self._curves else self._make_curve(key)
@@ -251,18 +330,20 @@ class LossPlot(QWidget):
     def _make_curve(self, key: str) -> pg.PlotDataItem:
         # Antialiased wide lines are slow with many points; the raw curve is thin and faint.
         curve = pg.PlotDataItem(name=CURVE_NAMES[key], connect="finite", antialias=key != "raw")
-        if key == "raw":
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
-        elif key == "smooth":
-            curve.setDownsampling(auto=True, method="subsample")
-            curve.setClipToView(True)
-            curve.setZValue(5)
-        else:
-            curve.setZValue(10)
         self._curves[key] = curve
         self._style_curve(key)
+        # PlotItem.addItem applies the plot's own downsampling and clip-to-view (off) to the
+        # curve: per-batch curves get theirs after it.
         self._plot.getPlotItem().addItem(curve)
+        if key in ("raw", "smooth"):
+            # About one drawn point per pixel: a long run (thousands of batches) then costs
+            # what a short one does to repaint 20 times a second.
+            curve.opts["autoDownsampleFactor"] = _POINTS_PER_PIXEL[key]
+            curve.setDownsampling(auto=True, method="peak" if key == "raw" else "subsample")
+            curve.setClipToView(True)
+            curve.setZValue(5 if key == "smooth" else 0)
+        else:
+            curve.setZValue(10)
         self._legend.show()
         return curve
 

@@ -1,0 +1,80 @@
+"""Reconstruction quality of the presets' defaults against the course's recipes.
+
+``quality_<preset>`` = validation BCE of the preset's default options trained by the app's
+own trainer for E epochs, divided by the validation BCE of the course's recipe
+(:mod:`aeviewer.bench.recipes`) trained with plain ``model.fit`` on the same data for the same
+epochs, in the same run. Both are scored by :func:`val_bce` on the validation images. Ours is
+the app's deterministic reconstruction (a VAE decodes ``z_mean``); a recipe is evaluated as
+the course would, through its whole model (the recipe VAE samples its code).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from aeviewer.bench.report import Results
+
+if TYPE_CHECKING:
+    from aeviewer.bench.data import BenchData
+
+PRESETS = ("stacked", "denoising", "vae", "vanilla")
+
+
+def val_bce(x: np.ndarray, y: np.ndarray) -> float:
+    """Mean per-pixel binary cross-entropy of predictions ``y`` (clipped to [1e-7, 1-1e-7])
+    for images ``x``: the formula of :func:`aeviewer.core.models.evaluate_reconstruction`."""
+    t = np.asarray(x, np.float64).reshape(len(x), -1)
+    p = np.clip(np.asarray(y, np.float64).reshape(len(x), -1), 1e-7, 1 - 1e-7)
+    return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+
+def ours(data: BenchData, preset: str, epochs: int) -> tuple[float, float]:
+    """Validation BCE of the preset's defaults after ``epochs`` epochs of the app's trainer,
+    and the seconds it took."""
+    from aeviewer.core.training import Trainer, TrainingConfig
+
+    ds = data.dataset
+    t = time.perf_counter()
+    trainer = Trainer(ds, TrainingConfig(preset=preset, epochs=epochs, seed=0))
+    report = trainer.run()
+    if report.reason != "completed" or trainer.ae is None:
+        raise RuntimeError(f"{preset}: {report.message}")
+    seconds = time.perf_counter() - t
+    x = np.asarray(ds.x_val, np.float32)
+    return val_bce(x, trainer.ae.reconstruct(x)), seconds
+
+
+def recipe(data: BenchData, preset: str, epochs: int) -> tuple[float, float, str]:
+    """Validation BCE of the course's recipe after ``epochs`` epochs of ``fit``, the seconds,
+    and the recipe's summary."""
+    from aeviewer.bench import recipes
+
+    ds = data.dataset
+    r = recipes.build(preset, ds.input_shape)
+    x = np.ascontiguousarray(ds.x_train, np.float32)
+    t = time.perf_counter()
+    r.model.fit(x, x, batch_size=r.batch_size, epochs=epochs, verbose=0, shuffle=True)
+    seconds = time.perf_counter() - t
+    xv = np.asarray(ds.x_val, np.float32)
+    return val_bce(xv, r.model.predict(xv, batch_size=1000, verbose=0)), seconds, r.summary
+
+
+def run(data: BenchData, results: Results, epochs: int) -> None:
+    for preset in PRESETS:
+        key = f"quality_{preset}"
+        try:
+            mine, t_mine = ours(data, preset, epochs)
+            theirs, t_theirs, summary = recipe(data, preset, epochs)
+        except Exception as exc:  # one row fails, the others still run
+            results.skip(key, f"error: {type(exc).__name__}: {exc}")
+            continue
+        how = "z_mean vs sampled" if preset == "vae" else "deterministic"
+        results.set(
+            key,
+            mine / theirs,
+            f"BCE {mine:.4f} vs recipe {theirs:.4f} ({summary}); {epochs} epochs on "
+            f"{data.label}; {how}; {t_mine:.0f} s vs {t_theirs:.0f} s",
+        )
