@@ -138,8 +138,11 @@ class FilesMixin(WindowState):
         try:
             history, model = load_session(path)
             self.set_state_from_session(history)
-        except (SessionError, ValueError) as exc:
+        except SessionError as exc:
             self.show_error(str(exc))
+            return False
+        except ValueError as exc:  # its data is gone or does not fit: name the session too
+            self.show_error(f"{Path(path).name}: cannot show this session: {exc}")
             return False
         self.session_model = model
         self.controls.set_hint(f"Opened {Path(path).name}: drag the time machine or press P.")

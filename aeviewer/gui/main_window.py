@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from aeviewer.core.lessons import LESSONS
 from aeviewer.core.models import OptionsError, get_preset
 from aeviewer.core.training import EpochReport, FinishReport, LatentReport, Trainer, TrainingConfig
 from aeviewer.gui import palette
+from aeviewer.gui.autosave import Autosaver
 from aeviewer.gui.background import BackgroundJobs
 from aeviewer.gui.collector import install_gui_collector
 from aeviewer.gui.files_mixin import FilesMixin
@@ -66,6 +67,9 @@ def settings_store() -> QSettings:
     if path:
         return QSettings(path, QSettings.Format.IniFormat)
     return QSettings("aeviewer", "aeviewer")
+
+
+WARM_UP_FALLBACK_MS = 1000  # a window not shown (tests, scripts) still loads TensorFlow
 
 
 class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWindow):
@@ -115,6 +119,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._build_docks()
         self._build_menus()
         self._build_thread()
+        self.autosaver = Autosaver(lambda: self.history, self)
         self._connect()
         self.set_theme(str(self._settings.value("theme", "dark")))
         self._laid_out = False  # apply_default_layout once shown (unless a saved layout exists)
@@ -124,7 +129,10 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._set_state("loading")
         if self.dataset is not None:
             self._show_dataset(self.dataset)
-        QTimer.singleShot(0, self.worker_warm_up)
+        # TensorFlow's import (seconds, in the training thread) takes the GIL from the first
+        # paint: start it once the window has painted (paintEvent), or after a second.
+        self._warm_up_started = False
+        QTimer.singleShot(WARM_UP_FALLBACK_MS, self.worker_warm_up)
 
     # -- construction -----------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -209,6 +217,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._action(file, "Open data…", self._on_controls_open_data_requested, "Ctrl+O")
         self._action(file, "Open session…", self.open_session_dialog, "Ctrl+Shift+O")
         self._action(file, "Save session…", self.save_session_dialog, "Ctrl+S")
+        self._action(file, "Open last autosave", self.open_last_autosave)
         file.addSeparator()
         self._action(file, "Save model (.keras)…", self.save_model_dialog, "Ctrl+Shift+S")
         export = file.addMenu("Export")
@@ -336,11 +345,22 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.gallery.sample_clicked.connect(self._on_gallery_sample_clicked)
         self.gallery.sample_clicked.connect(self.lesson_sample_clicked)
         self.tsne_computed.connect(self._on_tsne_computed)
+        self.state_changed.connect(self.autosaver.on_state_changed)
+        self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
 
     def worker_warm_up(self) -> None:
+        """Have the training thread import TensorFlow (once)."""
         from PySide6.QtCore import QMetaObject
 
+        if self._warm_up_started:
+            return
+        self._warm_up_started = True
         QMetaObject.invokeMethod(self.worker, "warm_up", Qt.ConnectionType.QueuedConnection)
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if not self._warm_up_started:
+            QTimer.singleShot(0, self.worker_warm_up)  # after this paint and its children's
 
     # -- state ------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
@@ -497,6 +517,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.refresh_denoise()
 
     # -- worker signals ---------------------------------------------------------------
+    # Every slot of a signal from another thread is a declared @Slot: PySide6 >= 6.8 can
+    # segfault delivering a cross-thread signal to a plain Python callable (PYSIDE-3124).
+    @Slot()
     def _on_worker_ready(self) -> None:
         self.tf_ready = True
         if self.collector is not None:
@@ -509,18 +532,21 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self._pending_start = None
             self.start(paused=paused, steps=steps)
 
+    @Slot(object)
     def _on_worker_model_built(self, info: dict) -> None:
         self.model_info = dict(info)
         self.variational = bool(info["variational"])
         title = get_preset(info["preset"]).title
         self.setWindowTitle(f"aeviewer: {title}, {info['params']:,} parameters")
 
+    @Slot(str, str)
     def _on_worker_stage_changed(self, stage: str, title: str) -> None:
         self.stage_label.setText(title)
         if self.trainer is not None:
             x = self.loss_plot.epoch_count() if hasattr(self.loss_plot, "epoch_count") else 0
             self.loss_plot.set_stage_marker(float(x), title.split(":")[0])
 
+    @Slot(object)
     def _on_worker_batches_reported(self, chunk: BatchChunk) -> None:
         if self.trainer is None:
             return  # a reset run still reporting: what it sends is forgotten
@@ -533,6 +559,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             f"{r.batch}/{r.batches} · {r.samples_per_s:,.0f} samples/s"
         )
 
+    @Slot(float, object)
     def _on_worker_epoch_ended(self, x: float, report: EpochReport) -> None:
         if self.trainer is None:
             return  # a reset run still reporting: what it sends is forgotten
@@ -541,6 +568,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if report.stage == "train":
             self.timeline.set_epochs(len(self.history))
 
+    @Slot(object)
     def _on_worker_latent_updated(self, report: LatentReport) -> None:
         if self.dataset is None or self.trainer is None:
             return  # no data, or a reset run still reporting
@@ -561,6 +589,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if self.lesson is not None and self.lesson.panel == "histogram-sparse":
             self.show_sparse_histograms(report.codes)  # live, between epoch ends too
 
+    @Slot(object)
     def _on_worker_weights_updated(self, snapshot: ModelSnapshot) -> None:
         if self.trainer is None:
             return  # a reset run still reporting: what it sends is forgotten
@@ -580,6 +609,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if epoch_end:
             self.epoch_shown.emit(snapshot.epoch)  # every view shows this epoch now
 
+    @Slot(object)
     def _on_worker_run_finished(self, report: FinishReport) -> None:
         if report.reason in ("nan", "error"):
             self.show_error(report.message)
@@ -674,6 +704,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._job_callbacks[name] = then
         self.job_requested.emit(name, fn)
 
+    @Slot(str, object, str)
     def _on_jobs_job_finished(self, name: str, result: Any, error: str) -> None:
         then = self._job_callbacks.pop(name, None)
         if error:
@@ -707,6 +738,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         c.epochs_spin.setValue(int(st.get("epochs", len(history))))
         self._show_dataset(ds)
         self.history = history
+        history.spill_snapshots()  # a long session's weights wait on disk, as in a live run
         self.variational = bool(st.get("variational", False))
         bx, by = history.batches()
         self.loss_plot.add_batches(bx, by)
@@ -821,8 +853,21 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         """Stop training and the thread ("QThread: Destroyed while running" aborts)."""
         if self.trainer is not None:
             self.trainer.stop()
+        self.autosaver.stop()
         self.thread_.quit()
-        return bool(self.thread_.wait(timeout_ms))
+        ok = bool(self.thread_.wait(timeout_ms))
+        self.autosaver.wait(1.0)  # a save in progress; the last autosave stays whole regardless
+        return ok
+
+    def open_last_autosave(self) -> bool:
+        """File → Open last autosave: the run saved every 2 minutes of training and at its end."""
+        path = self.autosaver.path()
+        if not path.exists():
+            self.show_error(
+                "No autosave yet: a run is saved every 2 minutes of training and when it ends."
+            )
+            return False
+        return self.open_session(path)
 
     def training_thread(self) -> QThread:
         return self.thread_

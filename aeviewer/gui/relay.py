@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 
 class _Dispatcher(QObject):
@@ -39,6 +39,7 @@ class _Dispatcher(QObject):
         self._jobs[key] = (owner, done)
         return key
 
+    @Slot(int, object, str)  # a declared slot: see PYSIDE-3124 in main_window.py
     def _on_finished(self, key: int, result: Any, error: str) -> None:
         owner, done = self._jobs.pop(key, (None, None))
         if owner is not None and done is not None and shiboken6.isValid(owner):

@@ -30,9 +30,10 @@ class TimeMachineMixin(WindowState):
     def view_snapshot(self) -> ModelSnapshot | None:
         """The weights the views decode with: the scrubbed epoch's, or the latest."""
         if self.view_epoch:
-            rec = self.history.record(self.view_epoch)
-            if rec is not None and rec.snapshot is not None:
-                return rec.snapshot
+            # A long run keeps a bounded number of snapshots (RunHistory.thin_snapshots).
+            snap = self.history.snapshot_at(self.view_epoch)
+            if snap is not None:
+                return snap
         return self.snapshot
 
     def record_snapshot(self, snapshot: ModelSnapshot) -> None:
@@ -43,6 +44,8 @@ class TimeMachineMixin(WindowState):
         rec = self.history.record(snapshot.epoch)
         if rec is not None and rec.snapshot is None:
             rec.snapshot = snapshot
+            self.history.thin_snapshots()  # a bounded number on long runs...
+            self.history.spill_snapshots()  # ... and on disk, all but the latest
 
     def is_live(self) -> bool:
         return self.view_epoch == 0

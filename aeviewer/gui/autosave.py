@@ -1,0 +1,175 @@
+"""Autosave: the run so far, every few minutes of training and whenever a run ends.
+
+The file is a history-only session (curves, codes, weight snapshots, no ``.keras`` model) at
+``autosave_path()``: Qt's per-user AppDataLocation, or ``$AEVIEWER_AUTOSAVE_DIR`` (tests).
+It is written atomically (a temporary file, then a rename), so a crash or a kill during a
+save leaves the previous autosave whole. The GUI thread only makes a shallow copy of the
+history (microseconds); zipping and writing run on a short-lived daemon thread, one at a
+time, which holds plain data only (``gui/relay.py``).
+Two windows share the file: the last save wins, and it is never half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+
+from aeviewer.core.history import RunHistory, snapshot_nbytes
+from aeviewer.gui.relay import run_in_thread
+
+AUTOSAVE_NAME = "autosave.aevsession"
+INTERVAL_MS = 120_000  # two minutes of training
+#: Weight snapshots kept in an autosave, evenly spread over the run (the first and last
+#: always): a long run of the 1.1M-parameter vanilla model holds 4.4 MB per epoch.
+MAX_SNAPSHOT_BYTES = 32 * 1024**2
+STALE_TEMP_S = 3600.0  # temporary files of a killed save older than this are removed
+
+
+def autosave_dir() -> Path:
+    """Where autosaves go: ``$AEVIEWER_AUTOSAVE_DIR``, else Qt's AppDataLocation."""
+    env = os.environ.get("AEVIEWER_AUTOSAVE_DIR")
+    if env:
+        return Path(env).expanduser()
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base) if base else Path.home() / ".aeviewer"
+
+
+def autosave_path() -> Path:
+    return autosave_dir() / AUTOSAVE_NAME
+
+
+def autosave_copy(history: RunHistory, max_snapshot_bytes: int = MAX_SNAPSHOT_BYTES) -> RunHistory:
+    """A shallow copy of ``history`` that a thread can write while training goes on.
+
+    Arrays are shared (nobody changes them in place); lists and records are copied, since the
+    GUI thread appends to them. Epochs whose weight snapshot has not arrived yet are left out
+    (the next autosave has them), and snapshots are thinned to ``max_snapshot_bytes``.
+    """
+    records = [dataclasses.replace(r, logs=dict(r.logs)) for r in history.records]
+    while records and records[-1].snapshot is None:
+        records.pop()
+    held = [r for r in records if r.snapshot is not None]
+    if held:
+        per = max(1, snapshot_nbytes(held[-1].snapshot))  # type: ignore[arg-type]
+        keep = max(2, max_snapshot_bytes // per)
+        if len(held) > keep:
+            chosen = set(np.linspace(0, len(held) - 1, keep).round().astype(int).tolist())
+            for i, r in enumerate(held):
+                if i not in chosen:
+                    r.snapshot = None
+    return RunHistory(
+        settings=dict(history.settings),
+        latent_indices=history.latent_indices,
+        batch_x=list(history.batch_x),
+        batch_loss=list(history.batch_loss),
+        records=records,
+        stage_epochs=list(history.stage_epochs),
+        stages=list(history.stages),
+        first_snapshot=history.first_snapshot,
+    )
+
+
+class Autosaver(QObject):
+    """Saves ``history()`` every ``interval_ms`` while a run is under way, and when it ends.
+
+    The window calls :meth:`on_state_changed` with its state; :meth:`wait` joins a save in
+    progress (the window's shutdown waits about a second for it).
+    """
+
+    saved = Signal(str)  # path
+    failed = Signal(str)  # one line
+
+    def __init__(
+        self,
+        history: Callable[[], RunHistory],
+        parent: QObject | None = None,
+        interval_ms: int = INTERVAL_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._history = history
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.save_now)
+        self._thread: threading.Thread | None = None
+        self._pending = False
+        self._last_key: tuple[int, int, int] | None = None
+        self.saves = 0  # completed saves (for tests and the soak)
+
+    def path(self) -> Path:
+        return autosave_path()
+
+    def running(self) -> bool:
+        """A run is being autosaved (the timer is on)."""
+        return self._timer.isActive()
+
+    def on_state_changed(self, state: str) -> None:
+        if state in ("running", "paused"):
+            if not self._timer.isActive():
+                self._timer.start()
+        elif state in ("finished", "idle") and self._timer.isActive():
+            self._timer.stop()
+            self.save_now()  # the run ended (completed, stopped, NaN, error or reset)
+
+    def save_now(self) -> bool:
+        """Start a save of the current history; False when there is nothing new to save."""
+        if self._thread is not None and self._thread.is_alive():
+            self._pending = True  # one more save once this one is written
+            return False
+        history = self._history()
+        key = (len(history.records), len(history.batch_x), sum(len(x) for x in history.batch_x))
+        if key == self._last_key:
+            return False
+        copy = autosave_copy(history)
+        if not any(r.snapshot is not None for r in copy.records):
+            return False  # no finished epoch yet: a session needs one to reopen
+        self._last_key = key
+        path = self.path()
+
+        def work() -> None:  # plain data only (see gui/relay.py)
+            from aeviewer.core.session import save_session
+
+            _remove_stale_temps(path)
+            save_session(path, copy, None)
+
+        self._thread = run_in_thread(self, "aeviewer-autosave", work, self._on_written)
+        return True
+
+    def _on_written(self, _result: object, error: str) -> None:
+        self._history().release_pages()  # the save read the spilled snapshots' files
+        if error:
+            self.failed.emit(f"Autosave failed: {error}")
+        else:
+            self.saves += 1
+            self.saved.emit(str(self.path()))
+        if self._pending:
+            self._pending = False
+            self.save_now()
+
+    def wait(self, timeout_s: float = 10.0) -> bool:
+        """Join a save in progress; True when none is left running."""
+        t = self._thread
+        if t is not None:
+            t.join(timeout_s)
+            return not t.is_alive()
+        return True
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Remove temporary files of saves killed long ago (atomic_write names them ``.<stem>.*``)."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for p in path.parent.glob(f".{path.stem}.*.tmp*"):
+            with contextlib.suppress(OSError):
+                if now - p.stat().st_mtime > STALE_TEMP_S:
+                    p.unlink()

@@ -1,0 +1,134 @@
+"""Autosave: during training, at each run's end, after a reset; and File → Open last autosave."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from bad_inputs import tiny_history
+
+from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.session import load_session
+from aeviewer.gui.autosave import AUTOSAVE_NAME, Autosaver, autosave_copy, autosave_path
+from aeviewer.gui.main_window import MainWindow
+
+TIMEOUT = 120_000
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Dataset:
+    return load_dataset("digits", max_train=128, max_val=60)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def window(qtbot, tiny: Dataset, folder: Path) -> Iterator[MainWindow]:
+    w = MainWindow(tiny, restore=False)
+    w.load_selected_dataset = lambda s: tiny  # type: ignore[method-assign]
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    w.controls.set_preset("stacked")
+    w.controls.batch_spin.setValue(32)
+    yield w
+    w.close()
+    assert w.autosaver.wait(5)
+
+
+def test_autosave_location_follows_the_environment(folder: Path) -> None:
+    assert autosave_path() == folder / AUTOSAVE_NAME
+
+
+def test_a_finished_run_is_autosaved_and_reopens(window: MainWindow, qtbot, folder: Path) -> None:
+    window.controls.epochs_spin.setValue(2)
+    window.start()
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.autosaver.saves == 1, timeout=10_000)
+    assert sorted(p.name for p in folder.iterdir()) == [AUTOSAVE_NAME]  # no temporary left
+    history, model = load_session(folder / AUTOSAVE_NAME)
+    assert len(history) == 2 and model is None
+    np.testing.assert_array_equal(history.batches()[1], window.history.batches()[1])
+    other = MainWindow(restore=False)
+    qtbot.addWidget(other)
+    try:
+        next(a for a in other.actions() if a.text() == "Open last autosave").trigger()
+        assert other.state == "finished" and len(other.history) == 2
+        assert other.latent_view.point_count() == 60
+    finally:
+        other.close()
+
+
+def test_autosave_runs_during_training_without_blocking(
+    window: MainWindow, qtbot, folder: Path
+) -> None:
+    window.autosaver._timer.setInterval(300)  # two minutes in the app
+    window.controls.epochs_spin.setValue(500)
+    window.start()
+    qtbot.waitUntil(lambda: window.autosaver.saves >= 2, timeout=TIMEOUT)
+    assert window.state == "running"
+    history, _ = load_session(folder / AUTOSAVE_NAME)
+    assert len(history) >= 1
+    t0 = time.perf_counter()
+    window.autosaver.save_now()  # the GUI's share: a shallow copy, then a thread writes
+    assert time.perf_counter() - t0 < 0.5  # about 1 ms idle; the machine may be loaded
+    window.reset()
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=TIMEOUT)
+    saver = window.autosaver
+    qtbot.waitUntil(
+        lambda: not saver._pending and not saver._thread.is_alive(),  # type: ignore[union-attr]
+        timeout=60_000,  # seconds when the machine is loaded
+    )
+    # The reset run is kept whole: R pressed by mistake loses nothing.
+    history, _ = load_session(folder / AUTOSAVE_NAME)
+    records = window.history.records
+    shown = len(records) - (records[-1].snapshot is None)  # an epoch cut short by the reset
+    assert len(history) == shown >= 1
+    np.testing.assert_array_equal(history.batches()[1], window.history.batches()[1])
+    assert not saver.running()
+
+
+def test_an_unwritable_autosave_folder_is_a_status_message(
+    window: MainWindow, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(blocker))
+    window.controls.epochs_spin.setValue(1)
+    window.start()
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: "Autosave failed" in window.statusBar().currentMessage(), timeout=10_000
+    )
+    assert window.state == "finished" and blocker.read_text() == "not a folder"
+
+
+def test_autosave_copy_thins_snapshots_and_skips_an_unfinished_epoch() -> None:
+    h = tiny_history(epochs=2)
+    snap = h.records[0].snapshot
+    for e in range(3, 41):
+        h.add_epoch(e, float(e), {"loss": 0.1})
+        h.set_codes(e, np.zeros((50, 2)), np.arange(50))
+        h.records[-1].snapshot = snap
+    h.add_epoch(41, 41.0, {"loss": 0.1})  # its snapshot has not arrived yet
+    per = 2 * 784 * 2 * 4 + 2 * 4 + 784 * 4
+    copy = autosave_copy(h, max_snapshot_bytes=10 * per)
+    assert len(copy) == 40 and len(h) == 41
+    kept = [r.epoch for r in copy.records if r.snapshot is not None]
+    assert len(kept) == 10 and kept[0] == 1 and kept[-1] == 40
+    assert all(r.snapshot is not None for r in h.records[:40])  # the window's record is intact
+
+
+def test_nothing_to_save_before_the_first_epoch(qtbot, folder: Path) -> None:
+    from aeviewer.core.history import RunHistory
+
+    saver = Autosaver(RunHistory)
+    assert not saver.save_now()
+    assert not any(folder.iterdir())

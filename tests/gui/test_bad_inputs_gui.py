@@ -1,0 +1,173 @@
+"""Bad files through the window's own menus, and absurd settings typed into its panel.
+
+The file dialogs are replaced by the path (``QFileDialog.getOpenFileName -> (path, "")``) and
+the File menu's actions are triggered, so the code under test is exactly what a click runs.
+Each bad file must give a one-line message naming it, write nothing, and leave the window as
+it was; at the end the same window still trains.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bad_inputs import DATA, SESSIONS, SESSIONS_GUI, good_session, listing
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.gui.main_window import MainWindow
+
+TIMEOUT = 120_000
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Dataset:
+    return load_dataset("digits", max_train=128, max_val=60)
+
+
+@pytest.fixture(scope="module")
+def window(qapp: QApplication, tiny: Dataset) -> Iterator[MainWindow]:
+    """One window for the whole module: each case must leave it usable for the next."""
+    w = MainWindow(tiny, restore=False)
+    w.load_selected_dataset = lambda s: tiny  # type: ignore[method-assign]
+    w.resize(1200, 800)
+    w.show()
+    while not w.tf_ready:
+        qapp.processEvents()
+    yield w
+    w.close()
+    assert not w.training_thread().isRunning()
+    w.deleteLater()
+
+
+def _action(w: MainWindow, text: str) -> QAction:
+    return next(a for a in w.actions() if a.text() == text)
+
+
+def _open_through_menu(
+    w: MainWindow, monkeypatch: pytest.MonkeyPatch, action: str, path: Path
+) -> None:
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    w.controls.set_hint("")
+    _action(w, action).trigger()
+
+
+def _refused(w: MainWindow, path: Path, state: str, dataset: object) -> None:
+    hint = w.controls.hint.text()
+    assert path.name in hint and "\n" not in hint and "Traceback" not in hint, hint
+    assert w.statusBar().currentMessage() == hint
+    assert w.state == state and w.dataset is dataset
+
+
+@pytest.mark.parametrize("case", list(DATA))
+def test_open_data_refuses_bad_files(
+    case: str, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = DATA[case](folder)
+    before = listing(tmp_path.parent)
+    state, dataset = window.state, window.dataset
+    _open_through_menu(window, monkeypatch, "Open data…", path)
+    _refused(window, path, state, dataset)
+    assert listing(tmp_path.parent) == before
+
+
+@pytest.mark.parametrize("case", [*SESSIONS, *SESSIONS_GUI])
+def test_open_session_refuses_bad_files(
+    case: str, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = {**SESSIONS, **SESSIONS_GUI}[case](folder)
+    before = listing(tmp_path.parent)
+    state, dataset, history = window.state, window.dataset, window.history
+    _open_through_menu(window, monkeypatch, "Open session…", path)
+    _refused(window, path, state, dataset)
+    assert window.history is history
+    assert listing(tmp_path.parent) == before
+
+
+def test_open_last_autosave_refuses_a_damaged_autosave(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(tmp_path))
+    _action(window, "Open last autosave").trigger()
+    assert "No autosave yet" in window.controls.hint.text()
+    SESSIONS["truncated"](tmp_path).rename(tmp_path / "autosave.aevsession")
+    state = window.state
+    _action(window, "Open last autosave").trigger()
+    assert "autosave.aevsession" in window.controls.hint.text() and window.state == state
+
+
+def test_a_good_session_opens_after_all_the_bad_ones(window: MainWindow, tmp_path: Path) -> None:
+    assert window.open_session(good_session(tmp_path))
+    assert window.state == "finished" and len(window.history) == 2
+    assert window.latent_view.point_count() == 50
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+def test_spin_boxes_cannot_hold_absurd_values(window: MainWindow, qtbot) -> None:
+    c = window.controls
+    for spin, low in ((c.latent_spin, 1), (c.batch_spin, 1), (c.epochs_spin, 1)):
+        spin.setValue(0)
+        assert spin.value() == low
+        spin.setValue(-5)
+        assert spin.value() == low
+        spin.lineEdit().selectAll()
+        qtbot.keyClicks(spin, "-3")
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
+        assert spin.value() >= low
+    for value, held in ((-1.0, 1e-5), (0.0, 1e-5), (1e9, 10.0), (float("inf"), 10.0)):
+        c.lr_spin.setValue(value)
+        assert c.lr_spin.value() == pytest.approx(held)
+    c.lr_spin.setValue(float("nan"))
+    assert 1e-5 <= c.lr_spin.value() <= 10.0
+    c.set_preset("stacked")  # back to its defaults
+
+
+@pytest.mark.parametrize(
+    ("classes", "needle"),
+    [("x", "'x'"), ("42", "42"), ("-1", "-1"), (" , ", "no class"), ("1.5", "1.5")],
+)
+def test_class_subsets_that_select_nothing_are_refused(
+    classes: str, needle: str, window: MainWindow
+) -> None:
+    w = window
+    w.load_selected_dataset = MainWindow.load_selected_dataset.__get__(w)  # type: ignore[method-assign]
+    try:
+        w.controls.classes_edit.setText(classes)
+        state = w.state
+        w.start()
+        assert w.state == state
+        hint = w.controls.hint.text()
+        assert needle in hint and "\n" not in hint, hint
+    finally:
+        w.controls.classes_edit.setText("")
+        w.load_selected_dataset = lambda s, d=w.dataset: d  # type: ignore[method-assign, misc]
+
+
+def test_empty_classes_text_means_all_classes(window: MainWindow) -> None:
+    w = window
+    w.controls.classes_edit.setText("")
+    ds = MainWindow.load_selected_dataset(w, w.controls.settings())
+    assert sorted(set(ds.y_train.tolist())) == list(range(10))  # type: ignore[union-attr]
+
+
+def test_the_window_still_trains_after_every_bad_input(window: MainWindow, qtbot) -> None:
+    w, tiny = window, window.dataset
+    assert tiny is not None
+    w.controls.set_preset("stacked")
+    w.controls.epochs_spin.setValue(1)
+    w.load_selected_dataset = lambda s: load_dataset("digits", max_train=128, max_val=60)  # type: ignore[method-assign]
+    w.start()
+    assert w.state == "running"
+    qtbot.waitUntil(lambda: w.state == "finished", timeout=TIMEOUT)
+    assert w.trainer is not None and w.trainer.epochs_done == 1
+    assert os.environ.get("AEVIEWER_AUTOSAVE_DIR")  # tests never write the user's autosave

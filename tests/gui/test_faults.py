@@ -1,0 +1,348 @@
+"""Faults a lecture can meet, on the real window with tiny data: hammered controls, closing in
+every state, data and lessons changed mid-run, a NaN loss, and an exception in the worker.
+
+pytest-qt turns any exception raised in a Qt slot into a failure, and tests/conftest.py fails
+a test that leaves a thread running: "no exception" and "no leaked thread" hold for each test.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFileDialog
+
+from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.training import Trainer
+from aeviewer.gui.main_window import MainWindow
+
+TIMEOUT = 120_000
+STATES = {"loading", "idle", "running", "paused", "finished", "stopping"}
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Dataset:
+    return load_dataset("digits", max_train=128, max_val=60)
+
+
+def open_window(qtbot, data: Dataset) -> MainWindow:
+    w = MainWindow(data, restore=False)
+    w.load_selected_dataset = lambda s: data  # type: ignore[method-assign]
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    w.controls.set_preset("stacked")
+    w.controls.batch_spin.setValue(32)
+    return w
+
+
+@pytest.fixture
+def window(qtbot, tiny: Dataset) -> Iterator[MainWindow]:
+    w = open_window(qtbot, tiny)
+    yield w
+    w.close()
+    assert not w.training_thread().isRunning()
+
+
+def finish(w: MainWindow, qtbot) -> None:
+    qtbot.waitUntil(lambda: w.state in ("finished", "idle"), timeout=TIMEOUT)
+
+
+def train_one_epoch(w: MainWindow, qtbot) -> None:
+    """The app still trains: one epoch, shown in every view."""
+    w.controls.epochs_spin.setValue(1)
+    w.start()
+    assert w.state == "running"
+    qtbot.waitUntil(lambda: w.state == "finished", timeout=TIMEOUT)
+    assert w.trainer is not None and w.trainer.epochs_done == 1
+    assert len(w.history) == 1 and w.loss_plot.epoch_count() == 1
+    assert w.latent_view.point_count() > 0
+
+
+def assert_consistent(w: MainWindow) -> None:
+    c = w.controls
+    assert w.state in STATES
+    assert c.start_button.isEnabled() == (w.state in ("idle", "finished"))
+    assert c.stop_button.isEnabled() == (w.state in ("running", "paused"))
+    assert c.pause_button.isChecked() == (w.state == "paused")
+    if w.state in ("running", "paused"):
+        assert w.trainer is not None
+    if w.state == "stopping":
+        assert w.trainer is None
+
+
+def test_hammering_start_stop_reset_step_pause(window: MainWindow, qtbot) -> None:
+    """200 seeded random presses of the buttons and their keys, with no hang or exception."""
+    w, c = window, window.controls
+    w.controls.epochs_spin.setValue(3)
+    buttons = {
+        "start": c.start_button,
+        "pause": c.pause_button,
+        "step": c.step_button,
+        "stop": c.stop_button,
+        "reset": c.reset_button,
+    }
+    keys = {
+        "Space": Qt.Key.Key_Space,
+        "S": Qt.Key.Key_S,
+        "R": Qt.Key.Key_R,
+        "Esc": Qt.Key.Key_Escape,
+    }
+    rng = random.Random(20240611)
+    done: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    w.state_changed.connect(lambda s: seen.update([s]))
+    slowest = 0.0
+    for _ in range(200):
+        name = rng.choice([*buttons, *keys])
+        t0 = time.perf_counter()
+        if name in buttons:
+            qtbot.mouseClick(buttons[name], Qt.MouseButton.LeftButton)  # disabled: ignored
+        else:
+            qtbot.keyClick(w, keys[name])
+        slowest = max(slowest, time.perf_counter() - t0)
+        done[name] += 1
+        assert_consistent(w)
+        qtbot.wait(rng.choice((0, 0, 2, 10, 30, 100)))
+        assert_consistent(w)
+    assert sum(done.values()) == 200 and len(done) == 9
+    assert {"running", "paused"} <= set(seen) and {"stopping", "finished"} & set(seen), seen
+    assert slowest < 2.0, f"an action blocked the GUI for {slowest:.2f} s"
+    w.stop()
+    finish(w, qtbot)
+    assert_consistent(w)
+    assert w.training_thread().isRunning()
+    if w.state == "idle":  # the last run was reset: nothing of it is left on screen
+        assert w.loss_plot.batch_count() == 0 and w.snapshot is None
+    train_one_epoch(w, qtbot)
+
+
+def test_reset_twice_then_start_does_not_lose_the_new_run(window: MainWindow, qtbot) -> None:
+    """R, R, Space fast: the reset run's end must not end (or orphan) the new one."""
+    w = window
+    w.controls.epochs_spin.setValue(200)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps > 0, timeout=TIMEOUT)
+    w.reset()
+    w.reset()
+    assert w.state == "stopping"
+    w.start()  # refused until the old run has ended
+    assert w.trainer is None
+    qtbot.waitUntil(lambda: w.state == "idle", timeout=TIMEOUT)
+    assert w.loss_plot.batch_count() == 0
+    train_one_epoch(w, qtbot)
+
+
+# -- closing in every state -----------------------------------------------------------------
+
+
+def _close_timed(w: MainWindow) -> float:
+    t0 = time.perf_counter()
+    w.close()
+    assert w.training_thread().wait(5000)
+    return time.perf_counter() - t0
+
+
+def _running(w: MainWindow, qtbot, epochs: int = 500) -> None:
+    w.controls.epochs_spin.setValue(epochs)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps > 3, timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize(
+    "state", ["idle", "training", "paused", "stepping", "tsne", "exporting", "saving-model"]
+)
+def test_closing_in_every_state_takes_under_2_s(
+    state: str, qtbot, tiny: Dataset, tmp_path: Path
+) -> None:
+    w = open_window(qtbot, tiny)
+    took: list[float] = []
+    if state == "training":
+        _running(w, qtbot)
+    elif state == "paused":
+        _running(w, qtbot)
+        w.pause(True)
+        assert w.state == "paused"
+    elif state == "stepping":  # Step from idle, then Step again and close with it in flight
+        w.step()
+        qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps == 1, timeout=TIMEOUT)
+        w.step()
+    elif state == "tsne":  # 30-D codes; t-SNE runs in a daemon thread nobody waits for
+        w.controls.epochs_spin.setValue(1)
+        w.start()
+        finish(w, qtbot)
+        w.set_projection_kind("tsne")
+        assert w._tsne_busy
+    elif state == "exporting":
+        # export_gif renders one frame per epoch on the GUI thread and lets events run between
+        # frames: the close lands there, between two frames.
+        w.controls.epochs_spin.setValue(3)
+        w.start()
+        finish(w, qtbot)
+        flag = {"exporting": False, "closed_during": False}
+
+        def close_now() -> None:
+            flag["closed_during"] = flag["exporting"]
+            took.append(_close_timed(w))
+
+        QTimer.singleShot(0, close_now)
+        flag["exporting"] = True
+        w.export_gif(tmp_path / "run.gif")
+        flag["exporting"] = False
+        assert flag["closed_during"]
+    elif state == "saving-model":  # the save runs on the training thread; close waits for it
+        w.controls.epochs_spin.setValue(1)
+        w.start()
+        finish(w, qtbot)
+        w.save_model(tmp_path / "m.keras")
+        assert w.busy()
+    if not took:
+        took.append(_close_timed(w))
+    assert took[0] < 2.0, f"closing while {state} took {took[0]:.2f} s"
+    assert not w.training_thread().isRunning()
+    if state == "saving-model":  # either the whole file or none, never a part
+        from aeviewer.core.persistence import load_model
+
+        assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["m.keras"])
+        if (tmp_path / "m.keras").exists():
+            assert load_model(tmp_path / "m.keras").ae.preset == "stacked"
+
+
+# -- what the user can change while training -------------------------------------------------
+
+
+def test_choosing_a_lesson_while_training(window: MainWindow, qtbot) -> None:
+    w = window
+    _running(w, qtbot)
+    assert w.open_lesson("generation")
+    assert w.state == "stopping" and w.trainer is None
+    qtbot.waitUntil(lambda: w.state == "idle", timeout=TIMEOUT)
+    assert w.controls.preset() == "vanilla" and w.loss_plot.batch_count() == 0
+    train_one_epoch(w, qtbot)
+
+
+def test_open_data_while_training_applies_at_the_next_start(
+    window: MainWindow, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = window
+    vectors = tmp_path / "points.npz"
+    rng = np.random.default_rng(0)
+    np.savez(vectors, x_train=rng.random((80, 5)), x_test=rng.random((20, 5)))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(vectors), ""))
+    _running(w, qtbot)
+    before, trainer = w.dataset, w.trainer
+    assert trainer is not None
+    action = next(a for a in w.actions() if a.text() == "Open data…")
+    action.trigger()  # Ctrl+O works while the panel's Open button is disabled
+    steps = trainer.steps
+    qtbot.waitUntil(lambda: trainer.steps > steps + 3, timeout=TIMEOUT)  # still training
+    assert w.dataset is before and w.state == "running"
+    assert "points.npz is used from the next Start" in w.controls.hint.text()
+    w.stop()
+    finish(w, qtbot)
+    w.load_selected_dataset = MainWindow.load_selected_dataset.__get__(w)  # type: ignore[method-assign]
+    w.controls.set_preset("linear")
+    train_one_epoch(w, qtbot)
+    assert w.dataset is not None and w.dataset.input_shape == (5,)
+
+
+def test_reset_then_change_data_and_preset(window: MainWindow, qtbot) -> None:
+    w = window
+    _running(w, qtbot)
+    w.reset()
+    qtbot.waitUntil(lambda: w.state == "idle", timeout=TIMEOUT)
+    w.load_selected_dataset = MainWindow.load_selected_dataset.__get__(w)  # type: ignore[method-assign]
+    w.controls.set_dataset("synthetic3d")
+    w.controls.set_preset("linear")
+    assert w.dataset is not None and w.dataset.input_shape == (3,)
+    train_one_epoch(w, qtbot)
+
+
+def test_what_stays_live_while_training(window: MainWindow, qtbot, tmp_path: Path) -> None:
+    """Learning rate, speed, noise, theme and opening a session, during a run."""
+    w = window
+    _running(w, qtbot)
+    trainer = w.trainer
+    assert trainer is not None
+    w.controls.lr_spin.setValue(5e-4)
+    w.controls.speed_slider.setValue(30)
+    w.controls.speed_slider.setValue(0)
+    w.noise_panel.set_noise(0.4, 0.2, 0.1)
+    w.set_theme("light")
+    w.set_theme("dark")
+    assert not w.open_session(tmp_path / "x.aevsession")
+    assert "Stop training" in w.controls.hint.text()
+    steps = trainer.steps
+    qtbot.waitUntil(lambda: trainer.steps > steps + 3, timeout=TIMEOUT)
+    w.stop()
+    finish(w, qtbot)
+    assert w.state == "finished"
+
+
+# -- NaN and worker errors -------------------------------------------------------------------
+
+
+def _finite(w: MainWindow) -> bool:
+    snap = w.snapshot
+    assert snap is not None
+    weights = [x for m in (snap.encoder, snap.decoder) for op in m.ops for x in op.weights]
+    return all(np.all(np.isfinite(x)) for x in weights)
+
+
+def test_nan_learning_rate_stops_with_a_message_and_keeps_good_weights(
+    window: MainWindow, qtbot
+) -> None:
+    w = window
+    w.controls.set_preset("vae")
+    w.controls.batch_spin.setValue(32)
+    w.controls.lr_spin.setValue(10.0)  # the spin box's maximum: the VAE's KL term overflows
+    w.controls.epochs_spin.setValue(3)
+    w.start()
+    finish(w, qtbot)
+    hint = w.controls.hint.text()
+    assert "NaN" in hint and "learning rate 10" in hint and "\n" not in hint
+    assert "NaN" in w.statusBar().currentMessage()
+    assert w.state == "finished" and _finite(w)
+    assert w.trainer is not None and w.trainer.ae is not None
+    assert all(np.all(np.isfinite(x)) for x in w.trainer.ae.model.get_weights())
+    image = w.decode_point(0.0, 0.0)
+    assert image is not None and np.all(np.isfinite(image))
+    w.controls.lr_spin.setValue(2e-3)
+    train_one_epoch(w, qtbot)
+
+
+def test_exceptions_in_the_worker_are_a_message_and_the_next_start_works(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One inside the training loop, then one after it (a listener failing: without
+    run_finished the window used to stay "running" for good)."""
+    from aeviewer.gui import training_worker
+
+    w = window
+
+    def broken_eval(self: Trainer, *args: object) -> dict[str, float]:
+        raise RuntimeError("simulated failure in evaluation\nwith a second line")
+
+    def broken_listener(self: object, report: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    w.controls.epochs_spin.setValue(2)
+    for target, name, broken, expected in (
+        (Trainer, "_evaluate", broken_eval, "RuntimeError: simulated failure in evaluation"),
+        (training_worker._Bridge, "on_finished", broken_listener, "No space left on device"),
+    ):
+        monkeypatch.setattr(target, name, broken)
+        w.start()
+        finish(w, qtbot)
+        hint = w.controls.hint.text()
+        assert expected in hint and "\n" not in hint, hint
+        assert w.state == "finished"
+        monkeypatch.undo()
+    train_one_epoch(w, qtbot)
