@@ -31,6 +31,9 @@ class Recipe:
     model: keras.Model
     batch_size: int
     summary: str
+    #: What is scored: the model itself, or for the VAE the same weights decoding ``z_mean``
+    #: (as the app's reconstructions do: a sampled code would handicap the recipe).
+    scored: keras.Model | None = None
 
 
 class Sampling(layers.Layer):
@@ -76,7 +79,8 @@ def stacked(input_shape: tuple[int, ...], noise: float = 0.0, lr: float = 1.5) -
     return model
 
 
-def vae(input_shape: tuple[int, ...], codings: int = 10) -> keras.Model:
+def vae(input_shape: tuple[int, ...], codings: int = 10) -> tuple[keras.Model, keras.Model]:
+    """The notes' VAE, and a model of the same layers that decodes ``z_mean`` (no sampling)."""
     pixels = math.prod(input_shape)
     inputs = keras.Input(input_shape)
     z = layers.Flatten()(inputs)
@@ -92,10 +96,10 @@ def vae(input_shape: tuple[int, ...], codings: int = 10) -> keras.Model:
     x = layers.Dense(150, activation="selu")(x)
     x = layers.Dense(pixels, activation="sigmoid")(x)
     decoder = keras.Model(d_in, layers.Reshape(input_shape)(x))
-    _, _, codes = encoder(inputs)
+    mean_codes, _, codes = encoder(inputs)
     model = keras.Model(inputs, decoder(codes))
     model.compile(loss="binary_crossentropy", optimizer="rmsprop")
-    return model
+    return model, keras.Model(inputs, decoder(mean_codes))
 
 
 def vanilla(input_shape: tuple[int, ...]) -> keras.Model:
@@ -132,7 +136,8 @@ def build(name: str, input_shape: tuple[int, ...]) -> Recipe:
     if name == "denoising":
         return Recipe(name, stacked(input_shape, 0.2, 1.0), 32, "noise 0.2, SGD(1.0), batch 32")
     if name == "vae":
-        return Recipe(name, vae(input_shape), 32, "rmsprop, batch 32, sampled")
+        model, deterministic = vae(input_shape)
+        return Recipe(name, model, 32, "rmsprop, batch 32", scored=deterministic)
     if name == "vanilla":
         return Recipe(name, vanilla(input_shape), 50, "Adam(1e-4), MSE, linear out, batch 50")
     raise KeyError(f"no course recipe for {name!r}")
