@@ -9,6 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -31,6 +35,7 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("aeviewer")
     app.setOrganizationName("aeviewer")
+    app.setWindowIcon(app_icon())
 
     from aeviewer.gui.main_window import MainWindow
 
@@ -85,6 +90,13 @@ def run_gui(args: argparse.Namespace) -> int:
         window.start()
     app.exec()
     return code["value"]
+
+
+def app_icon() -> QIcon:
+    """The window and task-bar icon: an autoencoder's hourglass (resources/aeviewer.svg)."""
+    from PySide6.QtGui import QIcon
+
+    return QIcon(str(Path(__file__).with_name("resources") / "aeviewer.svg"))
 
 
 def apply_arguments(window: object, args: argparse.Namespace) -> None:

@@ -57,3 +57,13 @@ def test_bad_data_path_fails_with_one_line(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "nope.npz" in proc.stderr
+
+
+def test_the_window_icon_is_shipped_and_renders(qapp) -> None:
+    from aeviewer.app import app_icon
+
+    image = app_icon().pixmap(64, 64).toImage()
+    assert not image.isNull() and image.width() == 64
+    # the hourglass's blue half is drawn, not an empty or missing-file icon
+    left = image.pixelColor(16, 32)
+    assert left.blue() > 200 and left.red() < 120, left.name()
