@@ -78,12 +78,28 @@ def add_data_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     from aeviewer.core.models import PRESETS
-    from aeviewer.core.models.options import ACTIVATIONS, LOSSES, NOISES, OPTIMIZERS
+    from aeviewer.core.models.options import (
+        ACTIVATIONS,
+        LOSSES,
+        NOISES,
+        OPTIMIZERS,
+        OUTPUT_ACTIVATIONS,
+        SPARSITIES,
+    )
 
     p.add_argument("--model", choices=list(PRESETS), default=None, help="model preset")
     p.add_argument("--latent-dim", type=_positive_int, metavar="N")
     p.add_argument("--hidden", type=_int_list, metavar="LIST", help="hidden sizes, e.g. 500,300")
-    p.add_argument("--activation", choices=ACTIVATIONS)
+    p.add_argument("--activation", choices=ACTIVATIONS, help="hidden layers' activation")
+    p.add_argument("--coding-activation", choices=ACTIVATIONS, help="the coding layer's activation")
+    p.add_argument(
+        "--output-activation",
+        choices=OUTPUT_ACTIVATIONS,
+        help="the reconstruction's activation (linear needs --loss mse)",
+    )
+    p.add_argument(
+        "--filters", type=_int_list, metavar="LIST", help="conv: filters per level, e.g. 16,32"
+    )
     p.add_argument("--loss", choices=LOSSES)
     p.add_argument("--optimizer", choices=OPTIMIZERS)
     p.add_argument("--lr", type=_positive_float, metavar="X", help="learning rate")
@@ -91,6 +107,11 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--noise", choices=NOISES, help="denoising: corrupt inputs while training")
     p.add_argument("--noise-std", type=float, metavar="X")
     p.add_argument("--dropout-rate", type=float, metavar="X")
+    p.add_argument(
+        "--sparsity",
+        choices=SPARSITIES,
+        help="penalty on the codes: kl (toward --sparsity-target, sigmoid codes) or l1",
+    )
     p.add_argument("--sparsity-weight", type=float, metavar="X")
     p.add_argument("--sparsity-target", type=float, metavar="X")
     p.add_argument("--beta", type=float, metavar="X", help="VAE: weight of the KL term")
@@ -101,10 +122,15 @@ def model_options(args: argparse.Namespace) -> Any:
     from aeviewer.core.models import get_preset
 
     preset = get_preset(args.model or "stacked")
-    return preset.defaults.updated(
+    _check_knobs_fit(args, preset)
+    options = preset.defaults.updated(
         latent_dim=args.latent_dim,
         hidden=args.hidden,
         activation=args.activation,
+        coding_activation=args.coding_activation,
+        output_activation=args.output_activation,
+        filters=args.filters,
+        sparsity=args.sparsity,
         loss=args.loss,
         optimizer=args.optimizer,
         learning_rate=args.lr,
@@ -116,6 +142,27 @@ def model_options(args: argparse.Namespace) -> Any:
         sparsity_target=args.sparsity_target,
         beta=args.beta,
     ).validate()
+    if options.sparsity == "kl" and options.coding_activation != "sigmoid":
+        # KL toward a target firing rate only means something for codes in (0, 1).
+        raise CliError(
+            f"--sparsity kl needs sigmoid codes, not {options.coding_activation}; "
+            "add --coding-activation sigmoid or use --sparsity l1"
+        )
+    return options
+
+
+def _check_knobs_fit(args: argparse.Namespace, preset: Any) -> None:
+    """Refuse a knob the chosen preset would silently ignore (the lecturer expects an effect)."""
+    name = preset.name
+    if args.filters is not None and preset.kind != "conv":
+        raise CliError(f"--filters sets the conv preset's filters; {name} has no convolutions")
+    if args.filters is not None and not args.filters:
+        raise CliError("--filters needs at least one number, e.g. 16,32")
+    if preset.kind == "vae":
+        knobs = (("--sparsity", args.sparsity), ("--coding-activation", args.coding_activation))
+        for flag, value in knobs:
+            if value is not None and value != "none":
+                raise CliError(f"{flag}: the vae preset's codes are Gaussian samples, not a layer")
 
 
 def load_data(args: argparse.Namespace, seed: int = 0) -> Any:

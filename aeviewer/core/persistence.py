@@ -15,8 +15,10 @@ import itertools
 import json
 import math
 import os
+import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,13 @@ WEIGHTS_NAME = "model.weights.h5"
 FORMAT_VERSION = 1
 MAX_UNPACKED_BYTES = 2 * 1024**3
 MAX_PARAMS = 50_000_000  # the largest preset has 1.1M
+MAX_META_BYTES = 64 * 1024**2  # aeviewer.json: options and per-epoch losses (~100 B an epoch)
+MAX_CONFIG_BYTES = 16 * 1024**2  # a notebook model's config.json (a few KB a layer)
+#: A member larger than this that unpacks to more than BOMB_RATIO times its compressed size
+#: is a zip bomb (deflated zeros reach 1000:1); weights and losses compress about 1.1:1.
+BOMB_MIN_BYTES = 64 * 1024**2
+BOMB_RATIO = 200
+_CHUNK = 1 << 20
 
 
 class ModelFileError(ValueError):
@@ -47,13 +56,72 @@ class LoadedModel:
         return dict(self.meta.get("history", {}))
 
 
+class MemberTooLargeError(ValueError):
+    """An archive member that unpacks to more than its file can need (the message says so)."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB"
+
+
+def check_member_size(info: zipfile.ZipInfo, limit: int) -> None:
+    """Refuse a member that would unpack to more than ``limit`` bytes, or a large one that
+    unpacks to far more than it takes in the archive (a zip bomb), before reading any of it.
+
+    The declared size is all :mod:`zipfile` ever unpacks (it stops there and checks the CRC),
+    so checking it bounds the memory or disk a hostile archive can make this app use.
+    """
+    if info.file_size > limit:
+        raise MemberTooLargeError(
+            f"{info.filename} unpacks to {_size(info.file_size)}, far more than its "
+            f"{_size(limit)} at most; refusing it"
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > BOMB_MIN_BYTES and ratio > BOMB_RATIO:
+        raise MemberTooLargeError(
+            f"{info.filename} unpacks {ratio:.0f} times its size, to {_size(info.file_size)}"
+            " (a zip bomb); refusing it"
+        )
+
+
+def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """The bytes of member ``name``, refused by :func:`check_member_size` beyond ``limit``."""
+    info = zf.getinfo(name)
+    check_member_size(info, limit)
+    with zf.open(info) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:  # pragma: no cover - zipfile stops at the declared size
+        raise MemberTooLargeError(f"{name} unpacks to more than {_size(limit)}; refusing it")
+    return data
+
+
+def copy_member(zf: zipfile.ZipFile, name: str, dest: Path, limit: int) -> None:
+    """Stream member ``name`` into the file ``dest`` (never whole in memory), within ``limit``."""
+    info = zf.getinfo(name)
+    check_member_size(info, limit)
+    copied = 0
+    with zf.open(info) as src, open(dest, "wb") as out:
+        while chunk := src.read(_CHUNK):
+            copied += len(chunk)
+            if copied > limit:  # pragma: no cover - zipfile stops at the declared size
+                raise MemberTooLargeError(f"{name} unpacks to more than {_size(limit)}")
+            out.write(chunk)
+
+
 def atomic_write(path: Path, write: Any, suffix: str = "") -> None:
-    """Call ``write(tmp_path)`` then rename over ``path``: the old file survives any crash."""
+    """Call ``write(tmp_path)`` then rename over ``path``: the old file survives any crash.
+
+    The data is flushed to disk before the rename, and the folder after it, so that a power
+    cut cannot leave the new name pointing at nothing. The file gets the permissions a plain
+    ``open()`` would give it (the umask; an existing file keeps its own), not the owner-only
+    0600 of the temporary file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{suffix}", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, _mode_for(path))
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -61,6 +129,40 @@ def atomic_write(path: Path, write: Any, suffix: str = "") -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_folder(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits ``path`` should have: its own if it exists, else 0666 minus umask."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(os.stat(path).st_mode)
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # /proc tells it without changing it; os.umask() can only read it by setting it, for the
+    # whole process, for a moment in which another thread's new file would get mode 0666.
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems refuse to sync a folder; the data is synced already
+        pass
+    finally:
+        os.close(fd)
 
 
 def save_model(
@@ -118,6 +220,12 @@ def _check_archive(path: Path) -> zipfile.ZipFile:
     if total > MAX_UNPACKED_BYTES:
         zf.close()
         raise ModelFileError(f"{path}: unpacks to {total / 1e9:.1f} GB; refusing it")
+    try:  # members Keras reads itself (a notebook model's weights) are bounded here
+        for info in zf.infolist():
+            check_member_size(info, MAX_UNPACKED_BYTES)
+    except MemberTooLargeError as exc:
+        zf.close()
+        raise ModelFileError(f"{path}: {exc}") from None
     return zf
 
 
@@ -128,22 +236,26 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
         names = set(zf.namelist())
         if META_NAME in names:
             try:
-                meta = json.loads(zf.read(META_NAME).decode("utf-8"))
-            except (ValueError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+                meta = json.loads(read_member(zf, META_NAME, MAX_META_BYTES).decode("utf-8"))
+            except MemberTooLargeError as exc:
+                raise ModelFileError(f"{path}: {exc}") from None
+            except (
+                ValueError,
+                UnicodeDecodeError,
+                RecursionError,
+                zipfile.BadZipFile,
+                EOFError,
+                zlib.error,
+            ) as exc:
                 raise ModelFileError(f"{path}: unreadable {META_NAME} ({exc})") from None
             if WEIGHTS_NAME not in names:
                 raise ModelFileError(f"{path}: no weights inside")
-            with tempfile.TemporaryDirectory() as tmp:
-                weights = Path(tmp) / WEIGHTS_NAME
-                try:
-                    weights.write_bytes(zf.read(WEIGHTS_NAME))
-                except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                    raise ModelFileError(f"{path}: corrupt weights ({exc})") from None
-                return LoadedModel(_rebuild(path, meta, weights), meta)
+            return LoadedModel(_rebuild(path, meta, zf), meta)
+        _check_foreign_config(path, zf, names)
     return LoadedModel(_load_foreign(path), {"preset": "custom"})
 
 
-def _rebuild(path: Path, meta: dict[str, Any], weights: Path) -> Autoencoder:
+def _rebuild(path: Path, meta: dict[str, Any], zf: zipfile.ZipFile) -> Autoencoder:
     try:
         preset = str(meta["preset"])
         get_preset(preset)
@@ -164,11 +276,118 @@ def _rebuild(path: Path, meta: dict[str, Any], weights: Path) -> Autoencoder:
     ae = build_autoencoder(preset, shape, options)
     # Build the optimizer first so its state (Adam's moments) loads too: training resumes smoothly.
     ae.model.optimizer.build(ae.model.trainable_variables)
-    try:
-        ae.model.load_weights(weights)
-    except Exception as exc:  # h5py/Keras raise many types for a damaged file
-        raise ModelFileError(f"{path}: weights do not fit the model ({exc})") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        weights = Path(tmp) / WEIGHTS_NAME
+        try:
+            # The architecture says how big its weights are: a member far bigger is refused
+            # before a byte of it is unpacked.
+            copy_member(zf, WEIGHTS_NAME, weights, weights_limit(ae))
+        except MemberTooLargeError as exc:
+            raise ModelFileError(f"{path}: {exc}") from None
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            raise ModelFileError(f"{path}: corrupt weights ({exc})") from None
+        try:
+            ae.model.load_weights(weights)
+        except Exception as exc:  # h5py/Keras raise many types for a damaged file
+            raise ModelFileError(f"{path}: weights do not fit the model ({exc})") from None
     return ae
+
+
+def weights_limit(ae: Autoencoder) -> int:
+    """The most bytes ``ae``'s weights file can need: its model's and optimizer's variables
+    (float32: 4 bytes a value; twice that for margin), plus HDF5's ~1.5 KB a variable."""
+    variables = [*ae.model.weights, *ae.model.optimizer.variables]
+    values = sum(math.prod(v.shape) for v in variables)
+    return 8 * values + 64 * 1024 * len(variables) + (1 << 20)
+
+
+#: Modules a config may name: Keras' own (Keras then only takes layers, losses and the like,
+#: never its file or loading helpers), and Keras' "builtins" for functions it looks up by
+#: name in its own modules. aeviewer's layers are looked up by their registered name.
+_KERAS_ROOTS = ("keras",)
+#: Names that are code or file access, whatever module a config puts them in.
+_CODE_NAMES = frozenset(
+    {
+        "Lambda",
+        "__lambda__",
+        "TFSMLayer",
+        "get_file",
+        "load_model",
+        "load_weights",
+        "enable_unsafe_deserialization",
+        "set_global_attribute",
+        "eval",
+        "exec",
+        "compile",
+        "__import__",
+        "open",
+        "system",
+        "popen",
+        "Popen",
+    }
+)
+
+
+def _check_foreign_config(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
+    """Before Keras reads a foreign ``config.json``, refuse one naming anything but Keras'
+    own objects: safe mode has been bypassed through such names before (CVE-2025-1550,
+    CVE-2025-8747, fixed in the Keras this app requires), and nothing in a model file should
+    import a module or call a function of its choice."""
+    if "config.json" not in names:
+        raise ModelFileError(f"{path}: not a Keras model file (no config.json inside)")
+    try:
+        config = json.loads(read_member(zf, "config.json", MAX_CONFIG_BYTES).decode("utf-8"))
+    except MemberTooLargeError as exc:
+        raise ModelFileError(f"{path}: {exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError, zipfile.BadZipFile, EOFError) as exc:
+        raise ModelFileError(f"{path}: unreadable config.json ({exc})") from None
+    stack: list[Any] = [config]
+    while stack:  # a loop, not recursion: a hostile file may nest thousands deep
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        stack.extend(node.values())
+        if "class_name" not in node and "module" not in node:
+            continue
+        what = _foreign_object(node)
+        if what is not None:
+            if "Lambda" in what or "lambda" in what:
+                raise ModelFileError(
+                    f"{path}: holds a Lambda layer or other code; refusing to run it (safe mode)"
+                )
+            raise ModelFileError(
+                f"{path}: names {what[:80]}, which is not a Keras layer or function; "
+                "refusing to load code from a model file (safe mode)"
+            )
+
+
+def _foreign_object(node: dict[str, Any]) -> str | None:
+    """``module.name`` of a serialised object that is not Keras' own, else None."""
+    module, name = node.get("module"), node.get("class_name")
+    registered, inner = node.get("registered_name"), node.get("config")
+    if not isinstance(name, str) or not isinstance(module, (str, type(None))):
+        return f"{module!r}.{name!r}"
+    target = inner if name == "function" and isinstance(inner, str) else name
+    label = f"{module}.{target}" if module else target
+    if target in _CODE_NAMES or name in _CODE_NAMES:
+        return label
+    if module is None:  # only objects registered with Keras resolve without a module
+        return None
+    root = module.split(".")[0]
+    if root in _KERAS_ROOTS:
+        return None
+    if root == "builtins" and name == "function":
+        return None  # Keras looks the name up in its own modules only
+    if (
+        root == "aeviewer"
+        and isinstance(registered, str)
+        and registered.startswith("aeviewer>")
+    ):
+        return None
+    return label
 
 
 def _load_foreign(path: Path) -> Autoencoder:

@@ -8,9 +8,9 @@ in it is ever executed or unpickled. Writes are atomic.
 
 from __future__ import annotations
 
-import io
 import json
 import math
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -20,11 +20,25 @@ import numpy as np
 
 from aeviewer.core.history import EpochRecord, RunHistory
 from aeviewer.core.inference import ModelSnapshot, NumpyModel, Op
-from aeviewer.core.persistence import ModelFileError, atomic_write
+from aeviewer.core.persistence import (
+    MAX_PARAMS,
+    MemberTooLargeError,
+    ModelFileError,
+    atomic_write,
+    check_member_size,
+    copy_member,
+    read_member,
+)
 
 SUFFIX = ".aevsession"
 FORMAT = 1
-MAX_UNPACKED = 4 * 1024**3
+#: What a session can legitimately hold, read before anything is unpacked. A run keeps at most
+#: 256 MB of weight snapshots and 128 MB of latent codes (core/history.py), plus the latest of
+#: each and the per-batch losses: arrays.npz stays well under 1 GB. Its model is one .keras file.
+MAX_JSON_BYTES = 64 * 1024**2
+MAX_ARRAYS_BYTES = 1024**3
+MAX_MODEL_BYTES = 12 * MAX_PARAMS + 64 * 1024**2  # float32 weights and Adam's two moments
+MAX_UNPACKED = MAX_JSON_BYTES + MAX_ARRAYS_BYTES + MAX_MODEL_BYTES
 
 
 class SessionError(ValueError):
@@ -143,29 +157,41 @@ def load_session(path: str | Path) -> tuple[RunHistory, bytes | None]:
     if not zipfile.is_zipfile(path):
         raise SessionError(f"{path}: not an aeviewer session (not a zip archive)")
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory() as tmp:
             infos = zf.infolist()
             if sum(i.file_size for i in infos) > MAX_UNPACKED:
-                raise SessionError(f"{path}: unpacks to more than 4 GB; refusing it")
+                raise SessionError(
+                    f"{path}: unpacks to more than {MAX_UNPACKED / 1e9:.1f} GB; refusing it"
+                )
             names = {i.filename for i in infos}
             for name in names:
                 if name.startswith(("/", "\\")) or ".." in Path(name).parts:
                     raise SessionError(f"{path}: refusing a member with an unsafe path: {name!r}")
             if not {"session.json", "arrays.npz"} <= names:
                 raise SessionError(f"{path}: not an aeviewer session (session.json missing)")
-            meta = json.loads(zf.read("session.json").decode("utf-8"))
-            raw = zf.read("arrays.npz")
+            for info in infos:  # before reading anything: no member may be a bomb
+                check_member_size(info, MAX_UNPACKED)
+            meta = json.loads(read_member(zf, "session.json", MAX_JSON_BYTES).decode("utf-8"))
+            # Streamed to a file, and read array by array: never whole in memory.
+            raw = Path(tmp) / "arrays.npz"
+            copy_member(zf, "arrays.npz", raw, MAX_ARRAYS_BYTES)
             _check_arrays(raw)
-            arrays = dict(np.load(io.BytesIO(raw), allow_pickle=False))
-            model = zf.read("model.keras") if "model.keras" in names else None
+            with np.load(raw, allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+            model = (
+                read_member(zf, "model.keras", MAX_MODEL_BYTES) if "model.keras" in names else None
+            )
     except SessionError:
         raise
+    except MemberTooLargeError as exc:
+        raise SessionError(f"{path}: {exc}") from None
     except (
         zipfile.BadZipFile,
         OSError,
         EOFError,
         ValueError,
         UnicodeDecodeError,
+        RecursionError,
         zlib.error,
     ) as exc:
         raise SessionError(f"{path}: damaged session file ({exc})") from None
@@ -201,13 +227,20 @@ def _history_from(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> RunHis
     return h
 
 
-def _check_arrays(raw: bytes) -> None:
+def _check_arrays(raw: Path) -> None:
     """Each array's declared size must match its bytes before numpy allocates it (a header can
-    declare 10^6 images over a short file), and none may hold pickled objects."""
+    declare 10^6 images over a short file), none may hold pickled objects, and none may be a
+    bomb of its own (np.savez_compressed members are deflated too)."""
     from aeviewer.core.datasets.npz import _read_member_header
 
-    with zipfile.ZipFile(io.BytesIO(raw)) as inner:
-        for info in inner.infolist():
+    with zipfile.ZipFile(raw) as inner:
+        infos = inner.infolist()
+        if sum(i.file_size for i in infos) > MAX_ARRAYS_BYTES:
+            raise MemberTooLargeError(
+                f"arrays.npz holds more than {MAX_ARRAYS_BYTES / 1e9:.1f} GB of arrays; refusing it"
+            )
+        for info in infos:
+            check_member_size(info, MAX_ARRAYS_BYTES)
             _read_member_header(inner, info, Path("arrays.npz"))
 
 

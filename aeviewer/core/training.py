@@ -207,7 +207,9 @@ class Trainer:
         self.epochs_done = 0
         self.steps = 0
         self._c = _Controls(paused=start_paused)
-        self._good_weights: list[np.ndarray] | None = None
+        # The weights a NaN stop goes back to, with their (epoch, step): the initial ones, then
+        # those of each published snapshot, so after the stop the model is what the views show.
+        self._good: tuple[list[np.ndarray], int, int] | None = None
         self._last_snapshot = 0.0
         self._encode_fn: Any = None
         n_val = len(dataset.x_val)
@@ -284,6 +286,7 @@ class Trainer:
         """Train until done, stopped, or the loss is no longer finite. Never raises."""
         try:
             ae = self.build()
+            self._good = (ae.model.get_weights(), self.epochs_done, self.steps)
             self.listener.on_start(ae, self.config)
             targets = self._greedy_targets(ae) if self.config.greedy else []
             targets.append(self._main_target(ae))
@@ -302,8 +305,17 @@ class Trainer:
                     "completed", f"Trained {self.epochs_done} epochs.", self.epochs_done, self.steps
                 )
         except NonFiniteLossError as exc:
-            self._restore_good_weights()
             report = FinishReport("nan", str(exc), self.epochs_done, self.steps)
+            try:
+                self._restore_good_weights()
+            except Exception as restore_exc:  # still reported, never raised
+                report = FinishReport(
+                    "error",
+                    "Training stopped on a NaN loss, and restoring the last good weights "
+                    f"failed: {type(restore_exc).__name__}: {restore_exc}",
+                    self.epochs_done,
+                    self.steps,
+                )
         except Exception as exc:  # reported, never raised: the caller may be a GUI thread
             report = FinishReport(
                 "error", f"{type(exc).__name__}: {exc}", self.epochs_done, self.steps
@@ -555,19 +567,25 @@ class Trainer:
 
     def _publish_weights(self, epoch: int) -> None:
         assert self.ae is not None
-        self._good_weights = self.ae.model.get_weights()  # numpy copies already
+        self._good = (self.ae.model.get_weights(), epoch, self.steps)  # numpy copies already
         self.listener.on_weights(
             ModelSnapshot.capture(self.ae.encoder, self.ae.decoder, epoch, self.steps)
         )
 
     def _restore_good_weights(self) -> None:
-        if self.ae is None:
+        """After a NaN stop: go back to the last published weights, and publish them again.
+
+        Always, not only when the weights are non-finite: the compiled step never applies a
+        non-finite update, so the model holds the last finite but diverging step's weights,
+        which no view has shown and "Save model" would write. Publishing what is kept makes
+        the listener's latest snapshot equal the model exactly.
+        """
+        if self.ae is None or self._good is None:
             return
-        weights = self.ae.model.get_weights()
-        if all(np.all(np.isfinite(w)) for w in weights):
-            return
-        if self._good_weights is not None:
-            self.ae.model.set_weights(self._good_weights)
+        weights, epoch, step = self._good
+        self.ae.model.set_weights(weights)
+        snapshot = ModelSnapshot.capture(self.ae.encoder, self.ae.decoder, epoch, step)
+        self.listener.on_weights(snapshot)
 
 
 def _layers(model: Any) -> Iterator[Any]:

@@ -122,3 +122,63 @@ def test_atomic_write_failure_keeps_the_old_file_and_leaves_no_temp(tmp_path: Pa
         atomic_write(path, broken)
     assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["x.aevsession"]
     assert _digest(path) == hashlib.sha256(b"old").hexdigest()
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002])
+def test_saved_files_get_the_umask_permissions_not_the_temp_files(
+    umask: int, tmp_path: Path
+) -> None:
+    """mkstemp makes owner-only (0600) files: a saved session or model must instead get what
+    any new file gets (0666 minus the umask), so a lecturer's colleague can read it."""
+    import stat
+
+    from aeviewer.core.persistence import atomic_write
+    from aeviewer.core.session import save_session
+
+    old = os.umask(umask)
+    try:
+        atomic_write(tmp_path / "plain.bin", lambda tmp: tmp.write_bytes(b"data"))
+        save_session(tmp_path / "s.aevsession", tiny_history())
+    finally:
+        os.umask(old)
+    for name in ("plain.bin", "s.aevsession"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
+
+
+def test_overwriting_keeps_the_files_own_permissions(tmp_path: Path) -> None:
+    import stat
+
+    from aeviewer.core.persistence import atomic_write
+
+    path = tmp_path / "shared.bin"
+    path.write_bytes(b"old")
+    path.chmod(0o664)
+    atomic_write(path, lambda tmp: tmp.write_bytes(b"new"))
+    assert path.read_bytes() == b"new" and stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+def test_the_folder_is_synced_after_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an fsync of the folder, a power cut after os.replace can lose the new name:
+    the data, then the rename, must both reach the disk."""
+    import stat
+
+    from aeviewer.core.persistence import atomic_write
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append("fsync folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync file")
+        real_fsync(fd)
+
+    def replace(src: object, dst: object) -> None:
+        events.append("replace")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    atomic_write(tmp_path / "x.bin", lambda tmp: tmp.write_bytes(b"data"))
+    assert events == ["fsync file", "replace", "fsync folder"]
+    assert (tmp_path / "x.bin").read_bytes() == b"data"

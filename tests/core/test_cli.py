@@ -184,6 +184,73 @@ def test_info_describes_a_saved_model(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize(
+    ("knobs", "expected"),
+    [
+        (
+            "--model conv --filters 8,4 --coding-activation tanh --output-activation linear "
+            "--loss mse --sparsity l1",
+            {
+                "filters": (8, 4),
+                "coding_activation": "tanh",
+                "output_activation": "linear",
+                "sparsity": "l1",
+                "loss": "mse",
+            },
+        ),
+        (
+            "--model stacked --sparsity kl --coding-activation sigmoid --sparsity-target 0.2",
+            {"sparsity": "kl", "coding_activation": "sigmoid", "sparsity_target": 0.2},
+        ),
+    ],
+)
+def test_model_knobs_reach_the_saved_model(
+    knobs: str, expected: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--filters, --coding-activation, --output-activation and --sparsity change the model
+    that is built, trained and saved, not just its description."""
+    import keras
+
+    from aeviewer.core.persistence import load_model
+
+    out_file = tmp_path / "m.keras"
+    args = ["train", *knobs.split(), "--epochs", "1", "--max-samples", "64", "--out", str(out_file)]
+    code, _, err = run_cli([*args, "--json"], capsys)
+    assert code == 0, err
+    ae = load_model(out_file).ae
+    for name, value in expected.items():
+        assert getattr(ae.options, name) == value, name
+    coding = ae.encoder.get_layer("coding")
+    assert coding.activation is keras.activations.get(expected["coding_activation"])
+    assert coding.activity_regularizer is not None  # the penalty is really on the codes
+    assert "sparsity_loss" in ae.metric_names
+    out = ae.decoder.get_layer("reconstruction")
+    assert out.activation is keras.activations.get(expected.get("output_activation", "sigmoid"))
+    if "filters" in expected:
+        convs = [ae.encoder.get_layer(f"encoder_conv_{i}").filters for i in (1, 2)]
+        assert tuple(convs) == expected["filters"]
+
+
+def test_train_greedy_runs_every_stage_then_fine_tunes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aeviewer.core.persistence import load_model
+
+    out_file = tmp_path / "g.keras"
+    args = ["train", "--model", "stacked", "--greedy", "--pretrain-epochs", "1"]
+    args += ["--epochs", "1", "--max-samples", "96", "--out", str(out_file), "--json"]
+    code, out, err = run_cli(args, capsys)
+    assert code == 0, err
+    assert json.loads(out)["epochs"] == 1
+    # stacked 784-100-30: two shallow autoencoders, then the whole stack.
+    assert "Stage 1 of 3: a shallow autoencoder 784 → 100 → 784" in err
+    assert "Stage 2 of 3: a shallow autoencoder 100 → 30 → 100, on the codes of stage 1" in err
+    assert "Fine-tuning the stacked autoencoder" in err
+    history = load_model(out_file).history
+    assert len(history["stage1:loss"]) == len(history["stage2:loss"]) == 1
+    assert len(history["loss"]) == 1 and "stage3:loss" not in history
+
+
+@pytest.mark.parametrize(
     ("args", "needle"),
     [
         (["train", "--data", "/nonexistent/x.npz", "--out", "m.keras"], "/nonexistent/x.npz"),
@@ -201,6 +268,18 @@ def test_info_describes_a_saved_model(tmp_path: Path, capsys: pytest.CaptureFixt
         (["train", "--hidden", "0", "--out", "m.keras"], "hidden layer size"),
         (["train", "--out", "m.h5"], ".keras"),
         (["train", "--model", "nope", "--out", "m.keras"], "invalid choice"),
+        (["train", "--sparsity", "l2", "--out", "m.keras"], "invalid choice"),
+        (["train", "--coding-activation", "swish", "--out", "m.keras"], "invalid choice"),
+        (["train", "--output-activation", "tanh", "--out", "m.keras"], "invalid choice"),
+        (["train", "--output-activation", "linear", "--out", "m.keras"], "sigmoid output"),
+        (["train", "--sparsity", "kl", "--out", "m.keras"], "sigmoid codes"),
+        (["train", "--model", "vae", "--sparsity", "l1", "--out", "m.keras"], "vae"),
+        (["train", "--model", "vae", "--coding-activation", "tanh", "--out", "m.keras"], "vae"),
+        (["train", "--model", "conv", "--filters", "16,x", "--out", "m.keras"], "'16,x'"),
+        (["train", "--model", "conv", "--filters", "0", "--out", "m.keras"], "conv filters"),
+        (["train", "--model", "conv", "--filters", ",", "--out", "m.keras"], "at least one"),
+        (["train", "--model", "conv", "--filters", "8,8,8", "--out", "m.keras"], "divide by 8"),
+        (["train", "--filters", "16,32", "--out", "m.keras"], "no convolutions"),
         (["info", "/nonexistent.keras"], "no such file"),
     ],
 )
@@ -226,7 +305,7 @@ def test_info_on_a_text_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2 and "notes.keras" in err and len(err.strip().splitlines()) == 1
 
 
-def test_entry_points_and_core_imports_no_qt(tmp_path: Path) -> None:
+def test_python_m_aeviewer_lists_the_presets() -> None:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     proc = subprocess.run(
         [sys.executable, "-m", "aeviewer", "presets"],
@@ -235,16 +314,60 @@ def test_entry_points_and_core_imports_no_qt(tmp_path: Path) -> None:
         env=env,
         timeout=120,
     )
-    assert proc.returncode == 0 and "stacked" in proc.stdout
-    code = (
-        "import sys, aeviewer.core.training, aeviewer.core.persistence, aeviewer.core.inference,"
-        " aeviewer.core.greedy, aeviewer.core.datasets, aeviewer.core.images, aeviewer.core.noise;"
-        " from aeviewer.core.models import build_autoencoder;"
-        " qt = ('PySide6', 'pyqtgraph', 'shiboken6');"
-        " bad = [m for m in sys.modules if m.split('.')[0] in qt];"
-        " print(bad); sys.exit(1 if bad else 0)"
-    )
+    assert proc.returncode == 0, proc.stderr
+    assert [line.split()[0] for line in proc.stdout.strip().splitlines()] == list(PRESETS)
+
+
+def test_the_aeviewer_console_script_works() -> None:
+    """The ``aeviewer`` command pip installs (pyproject's [project.scripts]), not the module."""
+    script = Path(sys.executable).parent / "aeviewer"
+    assert script.exists(), f"{script} is missing: pip install -e . makes it"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        [str(script), "presets"], capture_output=True, text=True, env=env, timeout=120
     )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert [line.split()[0] for line in lines] == list(PRESETS)
+    assert all(": " in line for line in lines)  # name, title: summary
+    proc = subprocess.run(
+        [str(script), "train", "--epochs", "0", "--out", "m.keras"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+# Run in a fresh interpreter: every module under aeviewer/core, found by walking the package.
+NO_QT_CHILD = """
+import importlib, pkgutil, sys
+import aeviewer.core
+names = [m.name for m in pkgutil.walk_packages(aeviewer.core.__path__, "aeviewer.core.")]
+for name in names:
+    importlib.import_module(name)
+qt = ("PySide6", "shiboken6", "pyqtgraph")
+bad = sorted(m for m in sys.modules if m.split(".")[0] in qt)
+print(*names, sep=chr(10))
+print("QT:" + ",".join(bad))
+"""
+
+
+def test_every_core_module_imports_no_qt() -> None:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.run(
+        [sys.executable, "-c", NO_QT_CHILD], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    *names, qt = proc.stdout.strip().splitlines()
+    core = Path(__file__).resolve().parents[2] / "aeviewer" / "core"
+    on_disk = {
+        "aeviewer.core." + ".".join(p.relative_to(core).with_suffix("").parts).removesuffix(
+            ".__init__"
+        )
+        for p in core.rglob("*.py")
+        if p.name != "__init__.py" or p.parent != core
+    }
+    assert on_disk <= set(names), on_disk - set(names)  # the walk imported every module
+    assert qt == "QT:", qt

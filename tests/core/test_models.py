@@ -104,6 +104,46 @@ def test_sparse_penalty_is_the_kl_toward_the_target() -> None:
     )
 
 
+@pytest.mark.parametrize("preset", ["stacked", "conv"])
+def test_l1_sparsity_penalty_is_the_mean_l1_norm_of_the_codes(preset: str) -> None:
+    """Per batch: weight * sum|codes| / batch size (Keras divides activity penalties by the
+    batch size), on dense and convolutional coding layers alike."""
+    opts = get_preset(preset).defaults.updated(
+        sparsity="l1", sparsity_weight=0.01, coding_activation="linear"
+    )
+    ae = build_autoencoder(preset, (28, 28), opts)
+    terms = {k: float(v) for k, v in ae.loss_terms(X, training=True).items()}
+    codes = ae.encode(X).astype(np.float64)
+    assert codes.min() < 0 < codes.max()  # so |codes| differs from codes
+    expected = 0.01 * np.abs(codes).sum() / len(X)
+    assert terms["sparsity_loss"] == pytest.approx(expected, rel=1e-4)
+    assert terms["loss"] == pytest.approx(
+        terms["reconstruction_loss"] + terms["sparsity_loss"], rel=1e-5
+    )
+    assert set(ae.metric_names) == set(terms)
+
+
+def test_evaluate_reconstruction_clips_only_for_the_bce() -> None:
+    """A linear output that overshoots [0, 1] counts in full in the MSE; only the BCE, whose
+    logarithms need it, sees clipped outputs."""
+    from aeviewer.core.models import evaluate_reconstruction
+
+    opts = get_preset("linear").defaults.updated(latent_dim=3)
+    ae = build_autoencoder("linear", (3,), opts)
+    ae.encoder.get_layer("coding").set_weights([np.eye(3), np.zeros(3)])
+    # y = 3x - 1: outputs from -1 to 2 for inputs in [0, 1].
+    ae.decoder.get_layer("reconstruction").set_weights([3 * np.eye(3), -np.ones(3)])
+    x = np.random.default_rng(2).random((50, 3)).astype(np.float32)
+    y = ae.reconstruct(x).astype(np.float64)
+    assert y.min() < 0 and y.max() > 1
+    got = evaluate_reconstruction(ae, x)
+    t = x.astype(np.float64)
+    assert got["mse"] == pytest.approx(np.mean((t - y) ** 2), rel=1e-6)
+    assert got["mse"] > np.mean((t - np.clip(y, 0, 1)) ** 2) * 1.5  # clipping would hide this
+    p = np.clip(y, 1e-7, 1 - 1e-7)
+    assert got["bce"] == pytest.approx(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)), rel=1e-6)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -115,6 +155,8 @@ def test_sparse_penalty_is_the_kl_toward_the_target() -> None:
         ({"output_activation": "linear"}, "sigmoid output"),
         ({"dropout_rate": 1.0}, "dropout rate"),
         ({"activation": "swishy"}, "activation"),
+        ({"filters": ()}, "conv filters"),
+        ({"sparsity": "l2"}, "sparsity"),
     ],
 )
 def test_absurd_options_are_refused_with_the_reason(change: dict, message: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -138,3 +139,122 @@ def test_failed_save_keeps_the_previous_file(
 def test_save_needs_keras_suffix(tmp_path: Path) -> None:
     with pytest.raises(ModelFileError, match=".keras"):
         save_model(build_autoencoder("linear", (3,)), tmp_path / "m.h5")
+
+
+# -- hostile configs: names outside Keras (safe-mode bypasses of Keras < 3.11) ------------
+
+
+def _notebook_members(tmp_path: Path) -> tuple[dict[str, bytes], dict]:
+    encoder = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(2, name="code")], name="encoder"
+    )
+    decoder = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(4, name="out")], name="decoder"
+    )
+    keras.Sequential([encoder, decoder]).save(tmp_path / "source.keras")
+    with zipfile.ZipFile(tmp_path / "source.keras") as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    (tmp_path / "source.keras").unlink()
+    return members, json.loads(members["config.json"])
+
+
+def _code_layer(config: dict) -> dict:
+    """The config of the encoder's Dense layer."""
+    return config["config"]["layers"][1]["config"]["layers"][1]["config"]
+
+
+def _hostile(case: str, config: dict, d: Path) -> dict:
+    url = (d / "payload.txt").as_uri()
+    get_file = {"origin": url, "fname": "fetched.txt", "cache_dir": str(d / "cache")}
+    touch = f"touch {d / 'ran.txt'}"
+    config = json.loads(json.dumps(config))
+    if case == "builtins.eval":
+        return {"module": "builtins", "class_name": "eval", "config": {"source": touch}}
+    if case == "os.system function":
+        _code_layer(config)["activation"] = {
+            "module": "os",
+            "class_name": "function",
+            "config": "system",
+            "registered_name": "function",
+        }
+    elif case == "os.system object":
+        _code_layer(config)["kernel_initializer"] = {
+            "module": "os",
+            "class_name": "system",
+            "config": {"command": touch},
+            "registered_name": None,
+        }
+    elif case == "keras.utils.get_file object":
+        _code_layer(config)["kernel_initializer"] = {
+            "module": "keras.utils",
+            "class_name": "get_file",
+            "config": get_file,
+            "registered_name": None,
+        }
+    elif case == "keras.utils.get_file model":
+        return {"module": "keras.utils", "class_name": "get_file", "config": get_file}
+    elif case == "keras.utils.get_file function":
+        _code_layer(config)["activation"] = {
+            "module": "keras.utils",
+            "class_name": "function",
+            "config": "get_file",
+            "registered_name": "function",
+        }
+    elif case == "subprocess.Popen layer":
+        config["config"]["layers"][1] = {
+            "module": "subprocess",
+            "class_name": "Popen",
+            "config": {"args": touch.split()},
+            "registered_name": None,
+        }
+    return config
+
+
+HOSTILE = [
+    "builtins.eval",
+    "os.system function",
+    "os.system object",
+    "keras.utils.get_file object",
+    "keras.utils.get_file model",
+    "keras.utils.get_file function",
+    "subprocess.Popen layer",
+]
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_config_naming_code_outside_keras_is_refused_and_nothing_runs(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    members, config = _notebook_members(tmp_path)
+    (tmp_path / "payload.txt").write_text("print('pwned')\n")
+    path = tmp_path / "found_online.keras"
+    hostile = json.dumps(_hostile(case, config, tmp_path)).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, hostile if name == "config.json" else data)
+    calls: list[str] = []
+    monkeypatch.setattr(os, "system", lambda *a, **k: calls.append("os.system"))
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: calls.append("Popen"))
+    monkeypatch.setattr(keras.utils, "get_file", lambda *a, **k: calls.append("get_file"))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(ModelFileError) as err:
+        load_model(path)
+    message = str(err.value)
+    assert "\n" not in message and "found_online.keras" in message
+    assert "safe mode" in message and "Traceback" not in message
+    assert calls == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing fetched or touched
+
+
+def test_the_config_check_accepts_the_course_notebook_model(tmp_path: Path) -> None:
+    """The control case: the same archive, rewritten the same way with its own config
+    (Keras modules only), still loads."""
+    members, config = _notebook_members(tmp_path)
+    path = tmp_path / "course.keras"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, json.dumps(config).encode() if name == "config.json" else data)
+    loaded = load_model(path).ae
+    assert loaded.preset == "custom" and loaded.options.latent_dim == 2

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from aeviewer.core.datasets import Dataset
-from aeviewer.core.models import PRESETS, build_autoencoder, get_preset
+from aeviewer.core.inference import ModelSnapshot
+from aeviewer.core.models import PRESETS, Autoencoder, build_autoencoder, get_preset
 from aeviewer.core.training import (
     CHUNK_MAX,
     BatchReport,
@@ -156,17 +157,67 @@ def test_learning_rate_changes_live(digits_small: Dataset) -> None:
         trainer.set_learning_rate(-1.0)
 
 
+def _snapshot_weights(snapshot: ModelSnapshot) -> list[np.ndarray]:
+    return [w for m in (snapshot.encoder, snapshot.decoder) for op in m.ops for w in op.weights]
+
+
+def _assert_model_is_the_snapshot(ae: Autoencoder, snapshot: ModelSnapshot) -> None:
+    """The model's weights equal the snapshot's exactly (what the views decode with)."""
+    now = ModelSnapshot.capture(ae.encoder, ae.decoder, 0, 0)
+    got, want = _snapshot_weights(now), _snapshot_weights(snapshot)
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+class StartRecorder(Recorder):
+    """Also keeps the untrained model's weights, as the GUI's first snapshot does."""
+
+    def on_start(self, ae, config) -> None:
+        self.initial = ModelSnapshot.capture(ae.encoder, ae.decoder, 0, 0)
+
+
 def test_nan_loss_stops_with_a_reason_and_keeps_good_weights(digits_small: Dataset) -> None:
+    """Divergence in the first epoch, before any snapshot: the initial weights are kept, and
+    the listener's latest snapshot is exactly the model."""
     opts = get_preset("linear").defaults.updated(optimizer="sgd", learning_rate=10.0)
-    rec = Recorder()
+    rec = StartRecorder()
     trainer = Trainer(digits_small, TrainingConfig(preset="linear", options=opts, epochs=5), rec)
     report = trainer.run()
-    assert report.reason == "nan"
+    assert report.reason == "nan" and report.epochs_done == 0 and report.steps > 1
     assert "NaN" in report.message and "learning rate 10" in report.message
     assert "\n" not in report.message
     assert trainer.ae is not None
     assert all(np.all(np.isfinite(w)) for w in trainer.ae.model.get_weights())
     assert np.all(np.isfinite(trainer.ae.reconstruct(digits_small.x_val[:10])))
+    assert rec.snapshots and rec.snapshots[-1].epoch == 0
+    _assert_model_is_the_snapshot(trainer.ae, rec.snapshots[-1])
+    _assert_model_is_the_snapshot(trainer.ae, rec.initial)
+
+
+def test_nan_stop_keeps_exactly_the_last_published_snapshot(digits_small: Dataset) -> None:
+    """One good epoch, then a learning rate that diverges: the model goes back to the
+    epoch-1 snapshot (what the views showed), not to the last finite diverging step."""
+
+    class RaiseLr(StartRecorder):
+        def on_epoch(self, report: EpochReport) -> None:
+            super().on_epoch(report)
+            trainer.set_learning_rate(10.0)
+
+    opts = get_preset("linear").defaults.updated(optimizer="sgd", learning_rate=1e-2)
+    rec = RaiseLr()
+    trainer = Trainer(digits_small, TrainingConfig(preset="linear", options=opts, epochs=5), rec)
+    report = trainer.run()
+    assert report.reason == "nan" and report.epochs_done == 1
+    assert trainer.ae is not None
+    epoch1 = [s for s in rec.snapshots if s.epoch == 1]
+    assert epoch1 and rec.snapshots[-1].epoch == 1
+    _assert_model_is_the_snapshot(trainer.ae, rec.snapshots[-1])
+    _assert_model_is_the_snapshot(trainer.ae, epoch1[0])
+    # ... and that is a trained model, not the initial one.
+    trained = _snapshot_weights(epoch1[0])
+    initial = _snapshot_weights(rec.initial)
+    assert any(not np.array_equal(a, b) for a, b in zip(trained, initial, strict=True))
 
 
 def test_runs_are_reproducible(digits_small: Dataset) -> None:

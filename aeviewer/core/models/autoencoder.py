@@ -117,10 +117,15 @@ class Autoencoder:
 
 
 def evaluate_reconstruction(ae: Autoencoder, x: np.ndarray) -> dict[str, float]:
-    """Validation BCE and MSE of ``ae`` on images ``x``, whatever loss it trained with."""
+    """Validation BCE and MSE of ``ae`` on images ``x``, whatever loss it trained with.
+
+    The BCE clips outputs to ``[1e-7, 1 - 1e-7]`` (its logarithms need that); the MSE uses the
+    outputs as they are, so a linear output that overshoots [0, 1] is charged for it.
+    """
     x = np.asarray(x, dtype=np.float32)
-    y = np.clip(ae.reconstruct(x).reshape(len(x), -1).astype(np.float64), 1e-7, 1 - 1e-7)
+    y = ae.reconstruct(x).reshape(len(x), -1).astype(np.float64)
     t = x.reshape(len(x), -1).astype(np.float64)
-    bce = float(-np.mean(t * np.log(y) + (1 - t) * np.log(1 - y)))
+    p = np.clip(y, 1e-7, 1 - 1e-7)
+    bce = float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
     mse = float(np.mean((t - y) ** 2))
     return {"bce": bce, "mse": mse}

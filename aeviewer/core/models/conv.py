@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from aeviewer.core.models.autoencoder import initializer_for
-from aeviewer.core.models.dense import input_layers
+from aeviewer.core.models.dense import coding_regularizer, input_layers
 from aeviewer.core.models.options import ModelOptions, OptionsError
 
 
@@ -40,6 +40,7 @@ def build_conv(
         options.latent_dim,
         activation=options.coding_activation,
         kernel_initializer=initializer_for(options.coding_activation),
+        activity_regularizer=coding_regularizer(options),
         name="coding",
     )(x)
     encoder = keras.Model(inputs, codes, name="encoder")

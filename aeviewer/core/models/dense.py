@@ -42,7 +42,12 @@ def hidden_stack(
 
 
 def coding_regularizer(options: ModelOptions) -> keras.regularizers.Regularizer | None:
-    """The sparse autoencoder's penalty on its coding layer, if any."""
+    """The sparse autoencoder's penalty on its coding layer, if any.
+
+    Keras divides an activity penalty by the batch size, so per batch of ``n`` codes ``h``:
+    ``l1`` adds ``weight * sum(|h|) / n`` (``weight`` times the mean L1 norm of a code) and
+    ``kl`` adds ``weight * sum_j KL(target || mean_i h_ij) / n`` (see :class:`KLSparsity`).
+    """
     if options.sparsity == "kl":
         return KLSparsity(options.sparsity_weight, options.sparsity_target)
     if options.sparsity == "l1":

@@ -65,6 +65,8 @@ class ModelOptions:
         _check_int("batch size", self.batch_size, 1, 65536)
         for h in self.hidden:
             _check_int("hidden layer size", h, 1, 16384)
+        if not 1 <= len(self.filters) <= 8:  # the conv preset needs a level; 2**8 px is plenty
+            raise OptionsError(f"conv filters: give 1 to 8 levels, not {len(self.filters)}")
         for f in self.filters:
             _check_int("conv filters", f, 1, 1024)
         if not (isinstance(self.learning_rate, (int, float)) and math.isfinite(self.learning_rate)):
