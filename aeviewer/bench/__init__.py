@@ -88,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as exc:
             traceback.print_exc(file=sys.stderr)
             for key in GROUP_KEYS[group]:
-                if results.rows[key].value is None:
+                row = results.rows[key]
+                if row.value is None and not row.failed:
                     results.skip(key, f"error: {type(exc).__name__}: {exc}")
         busy[group] = cpu.other_cores()
         _log(

@@ -5,24 +5,41 @@ MainWindow, with its normal live updates (latent scatter at every snapshot, loss
 at epoch ends). After the first epoch (compilation) it measures, in turn:
 
 1. the lateness of a 16 ms GUI timer (``ui_late_*``), with no input events;
-2. clicks on the latent view, real QMouseEvents on the plot's viewport, to the decoded image
-   in the preview (``decode_p95_ms``): the handler is synchronous, so the time around
-   ``sendEvent`` of press and release is the whole latency;
-3. strokes on the canvas, mouse moves with the left button held, to the reconstruction tile
-   (``canvas_p95_ms``), also synchronous;
+2. clicks on the latent view, real QMouseEvents on the plot's viewport, from the moment of
+   the click to the decoded image set in the preview (``decode_p95_ms``);
+3. strokes on the canvas, mouse moves with the left button held, from the moment of the move
+   to the reconstruction tile's next paint, i.e. shown (``canvas_p95_ms``);
 4. resident memory from the end of the first epoch until the session has trained for the
-   memory duration (``rss_growth_mb``).
+   memory duration (``rss_growth_mb``), and what the time machine keeps on disk meanwhile.
+
+Clicks and strokes come from a plain Python thread at random moments, whatever the GUI thread
+is doing, as a user's do: each is a queued signal (a posted event) that waits in the GUI
+thread's queue behind a scatter refresh or a paint exactly as a posted mouse event would, and
+its slot then sends the mouse event. So the queue time counts, from the moment the thread was
+due to post (if it woke late, the lateness counts too; the note says how much). The thread
+posts a signal rather than the QMouseEvent itself so that it never holds a Qt object (see
+``gui/relay.py``), and so that the event's handling is bracketed: an image counts for an event
+only when set while that event is handled. A move still queued when the next one of its stroke
+is posted is merged into it, as Qt merges queued mouse moves, and timed to its image. An event
+that shows no image is counted in the note and fails the row; none is dropped, and images left
+unchanged count with their times.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import math
+import os
+import threading
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -32,8 +49,10 @@ from aeviewer.bench.report import Results, percentile, rss_mb
 if TYPE_CHECKING:
     from aeviewer.bench.data import BenchData
     from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.widgets.image_tile import ImageTile
 
 TICK_MS = 16
+SPILL_PREFIX = "aeviewer-snapshots-"  # the time machine's folders (core/history.py)
 
 
 @dataclass
@@ -41,22 +60,12 @@ class LiveSettings:
     preset: str = "vanilla"  # the app's default preset, and its heaviest dense decoder
     lateness_s: float = 20.0
     clicks: int = 100
-    click_interval_ms: int = 60
+    click_gap_ms: tuple[float, float] = (30.0, 150.0)  # from a release to the next press
+    click_hold_ms: tuple[float, float] = (40.0, 100.0)  # the button held down
     moves: int = 200
-    move_interval_ms: int = 30
+    move_gap_ms: tuple[float, float] = (8.0, 30.0)  # between moves: 33-125 per second
+    moves_per_digit: int = 40
     memory_s: float = 120.0
-
-
-@dataclass
-class _Pen:
-    pos: QPointF
-    moves: int = 0
-
-
-@dataclass
-class _Samples:
-    values: list[float] = field(default_factory=list)
-    unchanged: int = 0
 
 
 def run(data: BenchData, results: Results, s: LiveSettings) -> None:
@@ -86,11 +95,10 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         f"{where}; p50 {percentile(late, 50):.1f} ms; {batches} batches plotted",
     )
 
-    clicks = _clicks(window, s.clicks, s.click_interval_ms)
-    results.set("decode_p95_ms", percentile(clicks.values, 95), _note(clicks, "clicks"))
-
-    moves = _strokes(window, s.moves, s.move_interval_ms)
-    results.set("canvas_p95_ms", percentile(moves.values, 95), _note(moves, "moves"))
+    clicks = _clicks(window, s)
+    _set_latency(results, "decode_p95_ms", clicks, "set_at", "clicks", "the decoded image set")
+    moves = _strokes(window, s)
+    _set_latency(results, "canvas_p95_ms", moves, "shown_at", "moves", "the reconstruction painted")
 
     rss: list[float] = []
     sampler = QTimer()
@@ -117,7 +125,8 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         end - rss0,
         f"{minutes:.1f} min of live training{' (10 with --long)' if s.memory_s < 600 else ''}: "
         f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}) from the end of epoch 1, "
-        f"{len(epochs_seen)} epochs{f', {restarts} restarts' if restarts else ''}{held}",
+        f"{len(epochs_seen)} epochs{f', {restarts} restarts' if restarts else ''}{held}; "
+        f"{_spill_note(window)}",
     )
 
 
@@ -144,10 +153,77 @@ def _history_mb(window: MainWindow) -> float | None:
     return total / 2**20
 
 
-def _note(samples: _Samples, what: str) -> str:
-    v = samples.values
-    text = f"{len(v)} {what} during training; p50 {percentile(v, 50):.2f}, max {max(v):.2f} ms"
-    return text + (f"; {samples.unchanged} left the image unchanged" if samples.unchanged else "")
+# -- what the time machine keeps on disk ---------------------------------------------------
+def _spill_note(window: MainWindow) -> str:
+    """The size of the time machine's spill folders at the end, and their file system.
+
+    The snapshots there are memory-mapped: on a tmpfs ``/tmp`` their pages are RAM that RSS
+    does not show, so the reader needs the folder's size beside the RSS growth. Files thinned
+    out of the history but still mapped are deleted yet hold their space until unmapped."""
+    folders: set[Path] = set()
+    spill_dir = getattr(getattr(window, "history", None), "_spill_dir", None)
+    if spill_dir is not None and getattr(spill_dir, "name", None):
+        folders.add(Path(spill_dir.name))
+    mapped, deleted = _mapped_spill_files()
+    folders.update(p.parent for p in mapped)
+    total, files = 0, 0
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for f in folder.iterdir():
+                with contextlib.suppress(OSError):
+                    total += f.lstat().st_blocks * 512  # what it occupies, not its length
+                    files += 1
+    if not folders:
+        return "no snapshots spilled to disk"
+    fs = ", ".join(sorted({_fs_type(f) for f in folders}))
+    text = f"spill folder {total / 2**20:.0f} MB in {files} files on {fs}"
+    if "tmpfs" in fs:
+        text += " (RAM not in RSS)"
+    if deleted:
+        text += f", + {deleted / 2**20:.0f} MB deleted but still mapped"
+    return text
+
+
+def _mapped_spill_files() -> tuple[set[Path], int]:
+    """Spill files this process maps (``/proc/self/maps``), and the bytes mapped from those
+    already deleted."""
+    paths: set[Path] = set()
+    gone: dict[str, int] = {}
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+    except OSError:
+        return paths, 0
+    for line in lines:
+        parts = line.split(maxsplit=5)
+        if len(parts) < 6 or SPILL_PREFIX not in parts[5]:
+            continue
+        name = parts[5].strip()
+        lo, hi = (int(v, 16) for v in parts[0].split("-"))
+        if name.endswith(" (deleted)"):
+            gone[name] = gone.get(name, 0) + hi - lo
+        else:
+            paths.add(Path(name))
+    return paths, sum(gone.values())
+
+
+def _fs_type(path: Path) -> str:
+    """The file system type of the mount holding ``path`` (``/proc/mounts``), or "?"."""
+    best, kind = "", "?"
+    try:
+        with open("/proc/mounts", encoding="utf-8", errors="replace") as f:
+            mounts = [line.split() for line in f]
+    except OSError:
+        return kind
+    target = os.path.realpath(path)
+    for m in mounts:
+        if len(m) < 3:
+            continue
+        point = m[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, kind = point, m[2]
+    return kind
 
 
 def _lateness(window: MainWindow, seconds: float) -> list[float]:
@@ -163,69 +239,286 @@ def _lateness(window: MainWindow, seconds: float) -> list[float]:
     return [max(0.0, 1000 * (b - a) - TICK_MS) for a, b in itertools.pairwise(stamps)]
 
 
-def _mouse(kind: QMouseEvent.Type, pos: QPointF, button: Qt.MouseButton) -> QMouseEvent:
-    held = Qt.MouseButton.NoButton if kind == QMouseEvent.Type.MouseButtonRelease else button
-    if kind == QMouseEvent.Type.MouseMove:
+# -- timed input from a plain thread ---------------------------------------------------------
+@dataclass
+class Trial:
+    """One timed input event, in ``time.perf_counter()`` seconds (NaN until known).
+
+    ``due`` and ``posted`` are written by the posting thread before it posts; the rest by the
+    GUI thread: ``set_at`` when the tile's image was set while the event was handled,
+    ``shown_at`` at the tile's next paint; ``missed`` says why the event showed no image."""
+
+    due: float = math.nan
+    posted: float = math.nan
+    set_at: float = math.nan
+    shown_at: float = math.nan
+    changed: bool = False
+    missed: str = ""
+    #: A move merged into a later one still queued (see :func:`_strokes`): its image is that
+    #: one's, and so are its times.
+    into: Trial | None = None
+
+    def final(self) -> Trial:
+        t = self
+        while t.into is not None:
+            t = t.into
+        return t
+
+    def done(self, end: str) -> bool:
+        t = self.final()
+        return bool(t.missed) or math.isfinite(getattr(t, end))
+
+
+@dataclass
+class Step:
+    """Something the GUI thread does ``gap_s`` after the previous step's moment."""
+
+    gap_s: float
+    act: Callable[[], None]
+    trial: Trial | None = None  # a timed step
+
+
+class TileWatch(QObject):
+    """Times one image tile: when an armed trial's image is set in it, and the next paint.
+
+    It wraps the tile's ``set_image`` (an instance attribute shadowing the method, removed by
+    :meth:`close`) and watches its paint events.
+    """
+
+    def __init__(self, tile: ImageTile) -> None:
+        super().__init__()
+        self.tile = tile
+        self.armed: Trial | None = None  # the trial whose event is being handled
+        self._unpainted: list[Trial] = []
+        self._set_image = tile.set_image
+        tile.set_image = self._on_set_image  # type: ignore[method-assign]
+        tile.installEventFilter(self)
+
+    def _on_set_image(self, image: Any) -> None:
+        trial = self.armed
+        before = self.tile.image() if trial is not None else None
+        self._set_image(image)
+        if trial is not None and image is not None and math.isnan(trial.set_at):
+            trial.set_at = time.perf_counter()  # after the tile has converted and stored it
+            after = self.tile.image()
+            trial.changed = before is None or after is None or not np.array_equal(before, after)
+            self._unpainted.append(trial)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._unpainted:
+            now = time.perf_counter()  # the paint of the new image begins
+            for trial in self._unpainted:
+                trial.shown_at = now
+            self._unpainted.clear()
+        return False
+
+    def close(self) -> None:
+        self.tile.removeEventFilter(self)
+        with contextlib.suppress(AttributeError):
+            del self.tile.set_image  # the class's method again
+
+
+def send_timed(
+    watch: TileWatch, trial: Trial, receiver: QObject, event: QMouseEvent, missing: str
+) -> None:
+    """Send ``event`` with ``trial`` armed: an image set in the tile meanwhile is its image."""
+    watch.armed = trial
+    try:
+        QApplication.sendEvent(receiver, event)
+    finally:
+        watch.armed = None
+    if math.isnan(trial.set_at):
+        trial.missed = missing
+
+
+class Feeder(QObject):
+    """Lives in the GUI thread; :func:`post_steps` emits ``fired`` from a plain thread, and the
+    queued slot runs the step when the GUI thread's event loop reaches it."""
+
+    fired = Signal(int)
+
+    def __init__(self, steps: list[Step]) -> None:
+        super().__init__()
+        self.steps = steps
+        self.fired.connect(self._on_fired, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(int)  # a declared slot: it is reached from another thread
+    def _on_fired(self, index: int) -> None:
+        self.steps[index].act()
+
+
+def post_steps(feeder: Feeder, gaps: list[float], trials: list[Trial | None], stop: Any) -> None:
+    """The posting thread: emit step ``i`` ``gaps[i]`` seconds after step ``i - 1`` was due.
+
+    It gets plain data and the feeder, which the GUI thread keeps alive until it has joined
+    this thread (so this thread never holds the last reference to it). The schedule does not
+    wait for the GUI: a user's hand does not either."""
+    due = time.perf_counter()
+    for i, gap in enumerate(gaps):
+        due += gap
+        wait = due - time.perf_counter()
+        if wait > 0 and stop.wait(wait):
+            return
+        trial = trials[i]
+        if trial is not None:
+            trial.due = due
+            trial.posted = time.perf_counter()
+        try:
+            feeder.fired.emit(i)
+        except RuntimeError:  # the application is gone
+            return
+
+
+def merge_if_queued(trial: Trial, then: Trial | None) -> bool:
+    """Merge ``trial`` into ``then`` (the next move of the same stroke) if that one is queued
+    already, as Qt does with mouse moves (``AA_CompressHighFrequencyEvents``, on by default on
+    X11: only the latest queued move is delivered). A real mouse never makes the GUI thread
+    work through a backlog of moves; the merged move is timed to the later one's image."""
+    if then is None or not math.isfinite(then.posted):
+        return False
+    trial.into = then
+    return True
+
+
+def drive(steps: list[Step], end: str, timeout_s: float | None = None) -> list[Trial]:
+    """Run ``steps`` from a posting thread with the event loop running; wait until every
+    trial has its ``end`` time (``"set_at"`` or ``"shown_at"``) or was missed; return the trials.
+    Trials still unfinished after ``timeout_s`` are missed ("not ... within")."""
+    trials = [s.trial for s in steps if s.trial is not None]
+    feeder = Feeder(steps)
+    stop = threading.Event()
+    poster = threading.Thread(
+        target=post_steps,
+        args=(feeder, [s.gap_s for s in steps], [s.trial for s in steps], stop),
+        name="aeviewer-bench-input",
+        daemon=True,
+    )
+    limit = timeout_s if timeout_s is not None else 30 + 4 * sum(s.gap_s for s in steps)
+    poster.start()
+    try:
+        qt.wait_until(
+            lambda: not poster.is_alive() and all(t.done(end) for t in trials),
+            limit,
+            what="the input events' images",
+        )
+    except TimeoutError:
+        for t in trials:
+            if not t.done(end):
+                t.final().missed = f"not {end.removesuffix('_at')} within {limit:.0f} s"
+    finally:
+        stop.set()
+        poster.join(10)
+    return trials
+
+
+def _set_latency(
+    results: Results, key: str, trials: list[Trial], end: str, what: str, end_text: str
+) -> None:
+    """One latency row: p95 over every event that showed an image (unchanged ones included);
+    the row fails when any event showed none."""
+    ok = [t for t in trials if not t.final().missed]
+    ms = [1000 * (getattr(t.final(), end) - t.due) for t in ok]
+    lag = [1000 * (t.posted - t.due) for t in trials if math.isfinite(t.posted)]
+    missed = [t for t in trials if t.final().missed]
+    note = (
+        f"{len(trials)} {what} at random moments during training, from the event (queue "
+        f"included) to {end_text}; p50 {percentile(ms, 50):.2f}, max "
+        f"{max(ms, default=math.nan):.2f} ms"
+    )
+    merged = sum(t.into is not None for t in trials)
+    if merged:
+        note += (
+            f"; {merged} merged into a later move while queued, as Qt merges mouse moves "
+            "(timed to its image)"
+        )
+    unchanged = sum(not t.changed for t in ok if t.into is None)
+    if unchanged:
+        note += f"; {unchanged} left the image unchanged (counted)"
+    if end == "set_at":
+        shown = [1000 * (t.final().shown_at - t.due) for t in ok]
+        shown = [v for v in shown if math.isfinite(v)]
+        note += f"; to its paint p95 {percentile(shown, 95):.2f} ms"
+    posted = [1000 * (getattr(t.final(), end) - t.posted) for t in ok]
+    note += (
+        f"; the posting thread was late p95 {percentile(lag, 95):.2f} ms, counted (from the "
+        f"post: p95 {percentile(posted, 95):.2f} ms)"
+    )
+    if missed:
+        reasons = sorted({t.final().missed for t in missed})
+        note += f"; FAILED: {len(missed)} {what} showed no image ({', '.join(reasons)})"
+    results.set(key, percentile(ms, 95), note, failed=bool(missed))
+
+
+def _mouse(kind: QEvent.Type, pos: QPointF, button: Qt.MouseButton) -> QMouseEvent:
+    held = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
+    if kind == QEvent.Type.MouseMove:
         button = Qt.MouseButton.NoButton
     return QMouseEvent(kind, pos, pos, button, held, Qt.KeyboardModifier.NoModifier)
 
 
-def _paced(count: int, interval_ms: int, action: object) -> None:
-    """Call ``action()`` ``count`` times, every ``interval_ms``, with the event loop running."""
-    done = [0]
-    timer = QTimer()
-    timer.setInterval(interval_ms)
-
-    def tick() -> None:
-        if done[0] < count:
-            action()  # type: ignore[operator]
-            done[0] += 1
-
-    timer.timeout.connect(tick)
-    timer.start()
-    qt.wait_until(lambda: done[0] >= count, 30 + count * interval_ms / 1000 * 4, what="events")
-    timer.stop()
+def _uniform(rng: np.random.Generator, ms: tuple[float, float]) -> float:
+    return float(rng.uniform(*ms)) / 1000
 
 
-def _clicks(window: MainWindow, count: int, interval_ms: int) -> _Samples:
+def _clicks(window: MainWindow, s: LiveSettings) -> list[Trial]:
     view = window.latent_view
     plot = view.plot_widget
     port = plot.viewport()
     vb = plot.getPlotItem().vb
     rng = np.random.default_rng(0)
-    out = _Samples()
     left = Qt.MouseButton.LeftButton
+    watch = TileWatch(window.preview)
+    at = [QPointF()]
 
-    def click() -> None:
+    item = plot.getPlotItem()
+
+    def covered(scene_pos: QPointF) -> bool:
+        """On the legend or the "A" button: a click there is theirs, not the latent space's
+        (and a legend click hides a class for the rest of the session)."""
+        others = (getattr(item, "legend", None), getattr(item, "autoBtn", None))
+        return any(
+            o is not None and o.isVisible() and o.sceneBoundingRect().contains(scene_pos)
+            for o in others
+        )
+
+    def press() -> None:  # where, from the view as it is now (it moves with the codes)
         (x0, x1), (y0, y1) = vb.viewRange()
-        x = x0 + (x1 - x0) * rng.uniform(0.15, 0.85)
-        y = y0 + (y1 - y0) * rng.uniform(0.15, 0.85)
-        pos = QPointF(plot.mapFromScene(vb.mapViewToScene(QPointF(x, y))))
-        before = window.preview.image()
-        press = _mouse(QMouseEvent.Type.MouseButtonPress, pos, left)
-        release = _mouse(QMouseEvent.Type.MouseButtonRelease, pos, left)
-        t = time.perf_counter()
-        QApplication.sendEvent(port, press)
-        QApplication.sendEvent(port, release)
-        dt = 1000 * (time.perf_counter() - t)
-        after = window.preview.image()
-        if after is None or (before is not None and np.array_equal(before, after)):
-            out.unchanged += 1
-        else:
-            out.values.append(dt)
+        for _ in range(20):
+            x = x0 + (x1 - x0) * rng.uniform(0.15, 0.85)
+            y = y0 + (y1 - y0) * rng.uniform(0.15, 0.85)
+            scene_pos = vb.mapViewToScene(QPointF(x, y))
+            if not covered(scene_pos):
+                break
+        at[0] = QPointF(plot.mapFromScene(scene_pos))
+        QApplication.sendEvent(port, _mouse(QEvent.Type.MouseButtonPress, at[0], left))
 
-    _paced(count, interval_ms, click)
-    return out
+    def release(trial: Trial) -> Callable[[], None]:
+        def act() -> None:  # the click's image is decoded on release
+            event = _mouse(QEvent.Type.MouseButtonRelease, at[0], left)
+            covers = covered(plot.mapToScene(at[0].toPoint()))
+            why = "no image decoded" + (" (on the legend)" if covers else "")
+            send_timed(watch, trial, port, event, why)
+
+        return act
+
+    steps: list[Step] = []
+    for _ in range(s.clicks):
+        steps.append(Step(_uniform(rng, s.click_gap_ms), press))
+        trial = Trial()
+        steps.append(Step(_uniform(rng, s.click_hold_ms), release(trial), trial))
+    try:
+        return drive(steps, "set_at")
+    finally:
+        watch.close()
 
 
-def _strokes(window: MainWindow, count: int, interval_ms: int) -> _Samples:
+def _strokes(window: MainWindow, s: LiveSettings) -> list[Trial]:
     canvas = window.canvas_panel.canvas
-    tile = window.noise_panel.tiles()[2]
     rect = canvas.canvas_rect()
     rng = np.random.default_rng(1)
-    out = _Samples()
     left = Qt.MouseButton.LeftButton
-    state = _Pen(QPointF(rect.center()))
+    watch = TileWatch(window.noise_panel.tiles()[2])
+    pen = [QPointF(rect.center())]
 
     def point_near(p: QPointF) -> QPointF:
         step = rng.uniform(6, 14) * np.array([np.cos(a := rng.uniform(0, 2 * np.pi)), np.sin(a)])
@@ -233,31 +526,38 @@ def _strokes(window: MainWindow, count: int, interval_ms: int) -> _Samples:
         y = min(max(p.y() + step[1], rect.top() + 20), rect.bottom() - 20)
         return QPointF(x, y)
 
-    def move() -> None:
-        if state.moves % 40 == 0:  # a new digit: clear, and put the pen down (untimed)
-            if state.moves:
-                QApplication.sendEvent(
-                    canvas, _mouse(QMouseEvent.Type.MouseButtonRelease, state.pos, left)
-                )
-            canvas.clear()
-            state.pos = QPointF(rect.center())
-            QApplication.sendEvent(
-                canvas, _mouse(QMouseEvent.Type.MouseButtonPress, state.pos, left)
-            )
-        state.moves += 1
-        state.pos = pos = point_near(state.pos)
-        before = tile.image()
-        ev = _mouse(QMouseEvent.Type.MouseMove, pos, left)
-        t = time.perf_counter()
-        QApplication.sendEvent(canvas, ev)
-        dt = 1000 * (time.perf_counter() - t)
-        after = tile.image()
-        if after is None or (before is not None and np.array_equal(before, after)):
-            out.unchanged += 1
-        else:
-            out.values.append(dt)
+    def new_digit() -> None:  # clear, and put the pen down in the middle (untimed)
+        canvas.clear()
+        pen[0] = QPointF(rect.center())
+        QApplication.sendEvent(canvas, _mouse(QEvent.Type.MouseButtonPress, pen[0], left))
 
-    _paced(count, interval_ms, move)
-    QApplication.sendEvent(canvas, _mouse(QMouseEvent.Type.MouseButtonRelease, state.pos, left))
-    canvas.clear()
-    return out
+    def lift() -> None:
+        QApplication.sendEvent(canvas, _mouse(QEvent.Type.MouseButtonRelease, pen[0], left))
+
+    def move(trial: Trial, then: Trial | None) -> Callable[[], None]:
+        def act() -> None:
+            pen[0] = point_near(pen[0])
+            if merge_if_queued(trial, then):
+                return
+            event = _mouse(QEvent.Type.MouseMove, pen[0], left)
+            send_timed(watch, trial, canvas, event, "no reconstruction")
+
+        return act
+
+    digits = [
+        [Trial() for _ in range(min(s.moves_per_digit, s.moves - i))]
+        for i in range(0, s.moves, s.moves_per_digit)
+    ]
+    steps: list[Step] = []
+    for n, stroke in enumerate(digits):
+        if n:
+            steps.append(Step(0.02, lift))
+        steps.append(Step(0.05, new_digit))
+        for trial, then in zip(stroke, [*stroke[1:], None], strict=True):
+            steps.append(Step(_uniform(rng, s.move_gap_ms), move(trial, then), trial))
+    steps.append(Step(0.02, lift))
+    try:
+        return drive(steps, "shown_at")
+    finally:
+        watch.close()
+        canvas.clear()

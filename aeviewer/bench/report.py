@@ -67,6 +67,9 @@ KEYS: tuple[str, ...] = tuple(t.key for t in TARGETS)
 class Row:
     value: float | None = None
     note: str = "not run"
+    #: The measurement itself went wrong (an event that never showed its image): the row
+    #: fails whatever its value, which summarises only the events that worked.
+    failed: bool = False
 
 
 class Results:
@@ -75,17 +78,21 @@ class Results:
     def __init__(self) -> None:
         self.rows: dict[str, Row] = {k: Row() for k in KEYS}
 
-    def set(self, key: str, value: float | None, note: str = "") -> None:
+    def set(self, key: str, value: float | None, note: str = "", failed: bool = False) -> None:
+        """Record ``key``; ``failed`` marks it FAIL whatever ``value`` is (a non-finite value
+        is stored as none)."""
         if key not in self.rows:
             raise KeyError(f"unknown benchmark key {key!r}")
         ok = value is not None and math.isfinite(value)
-        self.rows[key] = Row(float(value) if ok and value is not None else None, note)
+        self.rows[key] = Row(float(value) if ok and value is not None else None, note, failed)
 
     def skip(self, key: str, reason: str) -> None:
         self.set(key, None, reason)
 
     def status(self, key: str) -> str:
         row = self.rows[key]
+        if row.failed:
+            return "FAIL"
         if row.value is None:
             return "skip"
         target = next(t for t in TARGETS if t.key == key)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from aeviewer.bench import parser
 from aeviewer.bench.report import KEYS, TARGETS, Results, percentile
 
@@ -54,6 +56,9 @@ def test_results_table_marks_pass_fail_and_skips() -> None:
     assert "FAIL" in text and "no data" in text
     assert "1 pass, 1 fail" in r.summary()
     assert {t.key for t in TARGETS} == set(KEYS)
+    r.set("canvas_p95_ms", 3.0, "3 moves showed no image", failed=True)  # fast, but broken
+    assert r.status("canvas_p95_ms") == "FAIL" and r.as_json()["canvas_p95_ms"] == 3.0
+    assert "canvas_p95_ms" in r.summary()
 
 
 def test_percentile_and_parser() -> None:
@@ -62,3 +67,22 @@ def test_percentile_and_parser() -> None:
     assert math.isnan(percentile([], 50))
     args = parser().parse_args(["--json", "x.json", "--long", "--only", "speed"])
     assert args.json == "x.json" and args.long and args.only == "speed"
+
+
+def test_recipes_follow_the_notes_batch_sizes() -> None:
+    from aeviewer.bench import recipes
+
+    vae = recipes.build("vae", (28, 28))
+    assert vae.batch_size == 128 and "batch 128" in vae.summary  # the notes' fit(batch_size=128)
+    alt = recipes.build("vae", (28, 28), recipes.ALTERNATIVE_BATCH["vae"])
+    assert alt.batch_size == 32 and "batch 32" in alt.summary and alt.scored is not None
+    assert recipes.build("vanilla", (28, 28)).batch_size == 50
+
+
+def test_val_mse_scores_raw_outputs_and_bce_clips_them() -> None:
+    from aeviewer.bench.quality import val_bce, val_mse
+
+    x = np.zeros((2, 4, 4))
+    y = np.full((2, 4, 4), -0.5)  # a linear output below 0
+    assert val_mse(x, y) == 0.25
+    assert val_bce(x, y) < 1e-6  # clipped to ~0: BCE cannot see this error
