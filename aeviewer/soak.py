@@ -10,7 +10,9 @@ and ``sys.getrefcount(True)`` (PySide6 6.12.0 drops references to them and abort
 ../shared/design/PITFALLS.md), and the lateness of a GUI heartbeat (a hang shows there).
 
 Display: under ``xvfb-run`` when DISPLAY is unset and xvfb-run exists (a real X server, as on
-a lecturer's machine), otherwise ``QT_QPA_PLATFORM=offscreen``; the report says which.
+a lecturer's machine), otherwise ``QT_QPA_PLATFORM=offscreen``; the report says which. When Qt's
+xcb plugin cannot load under xvfb-run (missing ``libxcb-*`` libraries), it says which packages
+to install and runs offscreen.
 
     python -m aeviewer.soak [--minutes 30] [--preset vanilla] [--sample 10]
 
@@ -20,6 +22,7 @@ Exit code 0 on PASS, 1 on FAIL.
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import shutil
 import subprocess
@@ -35,15 +38,25 @@ from aeviewer.bench.report import rss_mb
 
 CHILD_ENV = "AEVIEWER_SOAK_CHILD"
 
-#: Limits (see ``_checks``). Memory: resident memory may grow this much from the end of the
-#: first epoch (codes and losses of every epoch, caches; the time machine's weight snapshots
-#: wait on disk: with them in memory a 30-minute run grew 508 MB).
+#: Limits (see ``_report``). Memory: resident memory may grow from the end of the first epoch
+#: (codes and losses of every epoch, caches; the time machine's weight snapshots wait on disk:
+#: with them in memory a 30-minute run grew 508 MB) by this much per minute of run, but never
+#: less than the floor (caches filling in the first minutes) nor more than the ceiling: a
+#: 2-minute run may grow 40 MB, a 30-minute one 240 MB. A leak of 100 MB a minute fails both.
+MAX_RSS_GROWTH_MB_PER_MIN = 8.0
+RSS_GROWTH_FLOOR_MB = 40.0
 MAX_RSS_GROWTH_MB = 250.0
 #: ... and over the second half of a run of at least 10 minutes: a leak.
 MAX_LATE_RSS_GROWTH_MB = 100.0
 MAX_EXTRA_THREADS = 3  # OS threads at the end vs after the first epoch (transient savers)
 MAX_REFCOUNT_FALL = 1000  # PySide6 6.12.0 falls by about one per Qt call: millions here
 MAX_HEARTBEAT_LATE_S = 3.0  # the GUI never stops answering longer than this
+MIN_SAVES_AFTER_S = 120.0  # a run this long has autosaved at least once (every 2 minutes)
+
+
+def rss_growth_limit(minutes: float) -> float:
+    """The resident-memory growth a run of ``minutes`` may show (MB)."""
+    return min(MAX_RSS_GROWTH_MB, max(RSS_GROWTH_FLOOR_MB, MAX_RSS_GROWTH_MB_PER_MIN * minutes))
 
 
 @dataclass
@@ -92,8 +105,60 @@ def _reexec_under_xvfb(argv: Sequence[str]) -> int | None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return None
     env = {**os.environ, CHILD_ENV: "xvfb"}
-    cmd = [xvfb, "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m", "aeviewer.soak"]
-    return subprocess.call([*cmd, *argv], env=env)
+    under_x = [xvfb, "-a", "-s", "-screen 0 1920x1080x24", sys.executable]
+    # Qt aborts (exit code 134) when its xcb plugin's libraries are missing: try it first.
+    probe = subprocess.run(
+        [*under_x, "-c", "from PySide6.QtWidgets import QApplication; QApplication([])"],
+        env={**env, "QT_QPA_PLATFORM": "xcb"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if probe.returncode != 0:
+        print(xcb_hint(probe.returncode), flush=True)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return None
+    return subprocess.call([*under_x, "-m", "aeviewer.soak", *argv], env=env)
+
+
+#: What Qt 6's xcb plugin needs on Debian and Ubuntu (the README's troubleshooting list).
+XCB_PACKAGES = (
+    "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 "
+    "libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0"
+)
+
+
+def xcb_hint(code: int) -> str:
+    """One line: Qt's xcb plugin failed (exit ``code``), the packages to install, and the
+    fallback. Names the libraries ``ldd`` finds missing when it can."""
+    missing = _missing_xcb_libraries()
+    packages = " ".join(sorted({_debian_package(lib) for lib in missing})) or XCB_PACKAGES
+    found = f" ({', '.join(missing)} not found)" if missing else ""
+    return (
+        f"aeviewer soak: Qt's xcb plugin cannot start under xvfb-run (exit code {code}){found}; "
+        f"install: sudo apt-get install {packages}. Running offscreen instead."
+    )
+
+
+def _missing_xcb_libraries() -> list[str]:
+    try:
+        import PySide6
+
+        qt = os.path.join(os.path.dirname(PySide6.__file__), "Qt")
+        plugin = os.path.join(qt, "plugins", "platforms", "libqxcb.so")
+        libs = [plugin, *sorted(glob.glob(os.path.join(qt, "lib", "libQt6XcbQpa.so*")))[:1]]
+        out = subprocess.run(["ldd", *libs], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split()[0] for line in out.splitlines() if "not found" in line})
+
+
+def _debian_package(soname: str) -> str:
+    """``libxcb-cursor.so.0`` -> ``libxcb-cursor0``; ``libxkbcommon-x11.so.0`` ->
+    ``libxkbcommon-x11-0`` (Debian puts a hyphen before a version after a digit)."""
+    stem, _, version = soname.partition(".so.")
+    version = version.split(".")[0]
+    return f"{stem}{'-' if stem[-1:].isdigit() else ''}{version}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,6 +354,10 @@ def _soak(minutes: float, preset: str, sample_s: float, counters: Counters) -> i
         take(t0)
     for t in timers:
         t.stop()
+    # The end: once a save being written is done (its buffers are transient), training on.
+    _wait(window.autosaver.idle, 60, quiet=True)
+    take(t0)
+    saves = (window.autosaver.saves, window.autosaver.failures)
     batches_before_stop = window.trainer.steps if window.trainer else 0
     t_close = time.monotonic()
     window.close()
@@ -296,17 +365,29 @@ def _soak(minutes: float, preset: str, sample_s: float, counters: Counters) -> i
     stopped = not window.training_thread().isRunning()
     window.deleteLater()
     QApplication.processEvents()
-    ok = _report(samples, counters, close_s, stopped, batches_before_stop)
+    ok = _report(samples, counters, close_s, stopped, batches_before_stop, minutes, saves)
     print("PASS" if ok else "FAIL", flush=True)
     return 0 if ok else 1
 
 
-def _report(samples: list[Sample], c: Counters, close_s: float, stopped: bool, steps: int) -> bool:
+def _report(
+    samples: list[Sample],
+    c: Counters,
+    close_s: float,
+    stopped: bool,
+    steps: int,
+    minutes: float,
+    saves: tuple[int, int],
+) -> bool:
     first, last = samples[0], samples[-1]
-    # The least RSS over the last 6 samples (a minute): an autosave's buffers are transient.
-    end_rss = min(s.rss_mb for s in samples[-6:])
+    # The last sample, taken with no autosave being written: not the least of the last few,
+    # which let a leak grow unseen for as long as they span.
+    end_rss = last.rss_mb
     peak = max(s.rss_mb for s in samples)
     growth = end_rss - first.rss_mb
+    growth_limit = rss_growth_limit(minutes)
+    written, failed = saves
+    needs_save = 60 * minutes >= MIN_SAVES_AFTER_S
     extra_threads = last.threads - first.threads
     fall_none = first.refs_none - min(s.refs_none for s in samples)
     fall_true = first.refs_true - min(s.refs_true for s in samples)
@@ -321,8 +402,8 @@ def _report(samples: list[Sample], c: Counters, close_s: float, stopped: bool, s
         (
             "RSS growth after epoch 1",
             f"{growth:+.0f} MB ({first.rss_mb:.0f} -> {end_rss:.0f}, peak {peak:.0f})",
-            f"<= {MAX_RSS_GROWTH_MB:.0f} MB",
-            growth <= MAX_RSS_GROWTH_MB,
+            f"<= {growth_limit:.0f} MB",
+            growth <= growth_limit,
         ),
         (
             "RSS growth over the 2nd half",
@@ -355,6 +436,12 @@ def _report(samples: list[Sample], c: Counters, close_s: float, stopped: bool, s
             late <= MAX_HEARTBEAT_LATE_S,
         ),
         ("exceptions in Qt slots", str(len(c.exceptions)), "0", not c.exceptions),
+        (
+            "autosaves written (failed)",
+            f"{written} ({failed})",
+            ">= 1 (0)" if needs_save else "(0)",
+            failed == 0 and (written >= 1 or not needs_save),
+        ),
         ("still training at the end", f"{last.epochs} epochs, {steps} batches", "yes", progressing),
         ("close() with training on", f"{close_s:.2f} s", "<= 2 s", close_s <= 2.0 and stopped),
     ]

@@ -30,6 +30,9 @@ INTERVAL_MS = 120_000  # two minutes of training
 #: Weight snapshots kept in an autosave, evenly spread over the run (the first and last
 #: always): a long run of the 1.1M-parameter vanilla model holds 4.4 MB per epoch.
 MAX_SNAPSHOT_BYTES = 32 * 1024**2
+#: ... and in the one written when the window closes: 32 MB took 1.4 s to write on 2 busy
+#: cores, and closing must take under 2 s (the curves and every epoch's codes are kept whole).
+CLOSE_SNAPSHOT_BYTES = 8 * 1024**2
 STALE_TEMP_S = 3600.0  # temporary files of a killed save older than this are removed
 
 
@@ -80,8 +83,9 @@ def autosave_copy(history: RunHistory, max_snapshot_bytes: int = MAX_SNAPSHOT_BY
 class Autosaver(QObject):
     """Saves ``history()`` every ``interval_ms`` while a run is under way, and when it ends.
 
-    The window calls :meth:`on_state_changed` with its state; :meth:`wait` joins a save in
-    progress (the window's shutdown waits about a second for it).
+    The window calls :meth:`on_state_changed` with its state, and :meth:`save_on_close` when it
+    closes; :meth:`wait` joins a save in progress. One save at a time: a save asked for while
+    one is written starts when that one is done (:meth:`idle` says when nothing is left).
     """
 
     saved = Signal(str)  # path
@@ -99,9 +103,16 @@ class Autosaver(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.save_now)
         self._thread: threading.Thread | None = None
+        # Busy from the start of a save until its _on_written, both in the GUI thread. Not
+        # ``thread.is_alive()``: the thread is still unwinding when its result arrives, so a
+        # save asked for then (the one _pending holds) was put off for a wake-up that never
+        # came, and a run's last autosave was silently lost.
+        self._busy = False
+        self._token = 0  # the save _on_written belongs to (save_on_close starts its own)
         self._pending = False
         self._last_key: tuple[int, int, int] | None = None
         self.saves = 0  # completed saves (for tests and the soak)
+        self.failures = 0  # failed saves (for the soak)
 
     def path(self) -> Path:
         return autosave_path()
@@ -109,6 +120,10 @@ class Autosaver(QObject):
     def running(self) -> bool:
         """A run is being autosaved (the timer is on)."""
         return self._timer.isActive()
+
+    def idle(self) -> bool:
+        """No save is being written and none is waiting to start."""
+        return not self._busy and not self._pending
 
     def on_state_changed(self, state: str) -> None:
         if state in ("running", "paused"):
@@ -118,16 +133,18 @@ class Autosaver(QObject):
             self._timer.stop()
             self.save_now()  # the run ended (completed, stopped, NaN, error or reset)
 
-    def save_now(self) -> bool:
-        """Start a save of the current history; False when there is nothing new to save."""
-        if self._thread is not None and self._thread.is_alive():
-            self._pending = True  # one more save once this one is written
+    def save_now(self, max_snapshot_bytes: int = MAX_SNAPSHOT_BYTES) -> bool:
+        """Start a save of the current history; False when there is nothing new to save (or
+        when a save is being written: this one then starts once that one is done)."""
+        if self._busy:
+            self._pending = True
             return False
+        self._pending = False
         history = self._history()
         key = (len(history.records), len(history.batch_x), sum(len(x) for x in history.batch_x))
         if key == self._last_key:
             return False
-        copy = autosave_copy(history)
+        copy = autosave_copy(history, max_snapshot_bytes)
         if not any(r.snapshot is not None for r in copy.records):
             return False  # no finished epoch yet: a session needs one to reopen
         self._last_key = key
@@ -139,19 +156,44 @@ class Autosaver(QObject):
             _remove_stale_temps(path)
             save_session(path, copy, None)
 
-        self._thread = run_in_thread(self, "aeviewer-autosave", work, self._on_written)
+        self._busy = True
+        self._token += 1
+        token = self._token
+        self._thread = run_in_thread(
+            self, "aeviewer-autosave", work, lambda _r, error: self._on_written(token, error)
+        )
         return True
 
-    def _on_written(self, _result: object, error: str) -> None:
+    def _on_written(self, token: int, error: str) -> None:
         self._history().release_pages()  # the save read the spilled snapshots' files
         if error:
+            self.failures += 1
             self.failed.emit(f"Autosave failed: {error}")
         else:
             self.saves += 1
             self.saved.emit(str(self.path()))
+        if token != self._token:
+            return  # an older save, overtaken by save_on_close's
+        self._busy = False
         if self._pending:
-            self._pending = False
             self.save_now()
+
+    def save_on_close(self, timeout_s: float = 0.5) -> bool:
+        """The window is closing: start writing the run as it stands (then :meth:`wait`).
+
+        Stops the timer. A save in progress is joined first, for at most ``timeout_s`` (its
+        result may never be delivered: the event loop is ending). Snapshots are thinned to
+        :data:`CLOSE_SNAPSHOT_BYTES`, so that the write fits in the close's 2 s. False when the
+        earlier save is still running (nothing new starts); a save the process does not wait
+        for leaves the previous autosave whole (the write is atomic).
+        """
+        self._timer.stop()
+        if not self.wait(timeout_s):
+            return False
+        self._busy = False  # joined: _on_written's arrival no longer matters
+        self._pending = False
+        self.save_now(CLOSE_SNAPSHOT_BYTES)
+        return True
 
     def wait(self, timeout_s: float = 10.0) -> bool:
         """Join a save in progress; True when none is left running."""

@@ -11,14 +11,17 @@ the application, and the owner and its callback wait in the GUI thread.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
+import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 
 class _Dispatcher(QObject):
@@ -68,15 +71,57 @@ def run_in_thread(
     return thread
 
 
+#: QThreads that did not stop when their window closed, with the objects living in them and
+#: how long to wait for them at exit.
+_STRANDED: list[tuple[QThread, tuple[QObject, ...], float]] = []
+_exit_hook = False
+
+
+def strand(thread: QThread, *objects: QObject, grace_s: float = 0.3) -> None:
+    """Keep ``thread`` (and ``objects``, which live in it) from being destroyed while it runs.
+
+    Destroying a running QThread aborts the process ("QThread: Destroyed while thread is
+    still running", pytest-dev/pytest-qt#276), and its owner is closing: a thread that did not
+    stop in time (TensorFlow importing, a first XLA compile) is taken from its parent and kept
+    here until it ends. When Python exits, each still gets ``grace_s``; if one still runs then,
+    the process ends without running destructors (``os._exit``), since they would destroy it.
+    That follows a close, so the exit code is 0.
+    """
+    global _exit_hook
+    _STRANDED[:] = [entry for entry in _STRANDED if entry[0].isRunning()]
+    thread.setParent(None)
+    _STRANDED.append((thread, objects, grace_s))
+    if not _exit_hook:
+        _exit_hook = True
+        atexit.register(_exit_past_stranded)
+
+
+def _exit_past_stranded() -> None:
+    for t, _objects, grace_s in _STRANDED:
+        if grace_s > 0:
+            t.wait(int(1000 * grace_s))
+    if any(t.isRunning() for t, _objects, _grace in _STRANDED):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(0)
+
+
 def _run(work: Callable[[], Any], dispatcher: _Dispatcher, key: int) -> None:
+    # ``done`` must run whatever happens here: an owner waiting for it (the autosaver's busy
+    # flag, a window's "Loading…" state) would otherwise wait for good. Hence BaseException
+    # (SystemExit, KeyboardInterrupt raised in this thread) and the emit in ``finally``.
+    result: Any = None
+    error = "the background work was interrupted"
     try:
         result, error = work(), ""
-    except Exception as exc:  # shown by ``done``: the app stays usable
+    except BaseException as exc:  # shown by ``done``: the app stays usable
         text = str(exc).strip()
-        result, error = None, text.splitlines()[0] if text else type(exc).__name__
-    # RuntimeError: the application is gone; nobody is left to tell.
-    with contextlib.suppress(RuntimeError):
-        dispatcher.finished.emit(key, result, error)
+        error = text.splitlines()[0] if text else type(exc).__name__
+    finally:
+        # RuntimeError: the application is gone; nobody is left to tell.
+        with contextlib.suppress(RuntimeError):
+            dispatcher.finished.emit(key, result, error)
 
 
-__all__ = ["run_in_thread"]
+__all__ = ["run_in_thread", "strand"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,10 +84,7 @@ def test_autosave_runs_during_training_without_blocking(
     window.reset()
     qtbot.waitUntil(lambda: window.state == "idle", timeout=TIMEOUT)
     saver = window.autosaver
-    qtbot.waitUntil(
-        lambda: not saver._pending and not saver._thread.is_alive(),  # type: ignore[union-attr]
-        timeout=60_000,  # seconds when the machine is loaded
-    )
+    qtbot.waitUntil(saver.idle, timeout=60_000)  # seconds when the machine is loaded
     # The reset run is kept whole: R pressed by mistake loses nothing.
     history, _ = load_session(folder / AUTOSAVE_NAME)
     records = window.history.records
@@ -93,6 +92,93 @@ def test_autosave_runs_during_training_without_blocking(
     assert len(history) == shown >= 1
     np.testing.assert_array_equal(history.batches()[1], window.history.batches()[1])
     assert not saver.running()
+
+
+class _Unwinding:
+    """A save's thread that has delivered its result but not yet ended: it is still alive
+    when the result's callback runs (``threading.Thread.is_alive`` says True until then)."""
+
+    def __init__(self, thread: threading.Thread) -> None:
+        self.thread = thread
+
+    def is_alive(self) -> bool:
+        return True
+
+    def join(self, timeout: float | None = None) -> None:
+        self.thread.join(timeout)
+
+
+def test_a_save_asked_for_during_a_save_is_written_after_it(
+    qtbot, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lost wake-up: the timer's save is being written when Reset ends the run; the
+    run's last save must follow it, even though the first thread is still unwinding when its
+    result arrives (it was skipped, and the reset run never autosaved whole)."""
+    from aeviewer.gui import autosave
+
+    real = autosave.run_in_thread
+    monkeypatch.setattr(autosave, "run_in_thread", lambda *a: _Unwinding(real(*a)))
+    h = tiny_history(epochs=1)
+    saver = Autosaver(lambda: h)
+    saver.on_state_changed("running")
+    assert saver.save_now()  # the timer's save
+    e = 2  # an epoch ends while it is written, then Reset
+    snap = h.records[0].snapshot
+    assert snap is not None
+    h.add_epoch(e, float(e), {"loss": 0.5, "val_loss": 0.6})
+    h.set_codes(e, np.zeros((50, 2)), np.arange(50))
+    h.set_snapshot(dataclasses.replace(snap, epoch=e))
+    saver.on_state_changed("idle")
+    assert not saver.idle() and not saver.running()
+    qtbot.waitUntil(lambda: saver.saves == 2 and saver.idle(), timeout=30_000)
+    history, _ = load_session(folder / AUTOSAVE_NAME)
+    assert len(history) == 2 and saver.failures == 0
+
+
+def test_a_failing_save_still_ends(qtbot, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even an exception that is not an Exception (SystemExit in the saving thread) reports
+    back: the saver is idle again and counts a failure, and the next save is written."""
+    from aeviewer.core import session
+
+    real = session.save_session
+
+    def broken(*a: object, **k: object) -> None:
+        raise SystemExit("simulated exit in the saving thread")
+
+    monkeypatch.setattr(session, "save_session", broken)
+    h = tiny_history(epochs=1)
+    saver = Autosaver(lambda: h)
+    failures: list[str] = []
+    saver.failed.connect(failures.append)
+    assert saver.save_now()
+    qtbot.waitUntil(saver.idle, timeout=30_000)
+    assert saver.failures == 1 and saver.saves == 0
+    assert failures == ["Autosave failed: simulated exit in the saving thread"]
+    monkeypatch.setattr(session, "save_session", real)
+    h.add_batches(np.array([1.5]), np.array([0.2]))  # something new to save
+    assert saver.save_now()
+    qtbot.waitUntil(lambda: saver.saves == 1, timeout=30_000)
+    assert (folder / AUTOSAVE_NAME).exists()
+
+
+def test_closing_mid_run_saves_the_run_as_it_stands(
+    window: MainWindow, qtbot, folder: Path
+) -> None:
+    """The timer saves every 2 minutes; closing must not lose what came since."""
+    window.controls.epochs_spin.setValue(500)
+    window.start()
+    qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=TIMEOUT)
+    assert window.autosaver.saves == 0 and not (folder / AUTOSAVE_NAME).exists()
+    t0 = time.perf_counter()
+    window.close()
+    took = time.perf_counter() - t0
+    assert not window.training_thread().isRunning()
+    assert took < 2.0, f"closing took {took:.2f} s"
+    history, _ = load_session(folder / AUTOSAVE_NAME)
+    records = window.history.records
+    shown = len(records) - (records[-1].snapshot is None)  # an epoch cut short by the close
+    assert len(history) == shown >= 2
+    np.testing.assert_array_equal(history.batches()[1], window.history.batches()[1])
 
 
 def test_an_unwritable_autosave_folder_is_a_status_message(

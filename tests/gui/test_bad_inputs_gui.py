@@ -16,7 +16,7 @@ import pytest
 from bad_inputs import DATA, SESSIONS, SESSIONS_GUI, good_session, listing
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QFileDialog
 
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.gui.main_window import MainWindow
@@ -65,15 +65,20 @@ def _refused(w: MainWindow, path: Path, state: str, dataset: object) -> None:
 
 @pytest.mark.parametrize("case", list(DATA))
 def test_open_data_refuses_bad_files(
-    case: str, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: str, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot
 ) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     path = DATA[case](folder)
     before = listing(tmp_path.parent)
     state, dataset = window.state, window.dataset
+    title = window.controls.dataset_combo.currentText()
     _open_through_menu(window, monkeypatch, "Open data…", path)
+    assert window.data_loading() == path.name  # files load on a thread
+    qtbot.waitUntil(lambda: window.data_loading() is None, timeout=TIMEOUT)
     _refused(window, path, state, dataset)
+    assert window.controls.dataset_combo.currentText() == title  # the panel did not change
+    assert window.controls.start_button.text() == "Start"
     assert listing(tmp_path.parent) == before
 
 
@@ -120,15 +125,63 @@ def test_spin_boxes_cannot_hold_absurd_values(window: MainWindow, qtbot) -> None
         assert spin.value() == low
         spin.setValue(-5)
         assert spin.value() == low
-        spin.lineEdit().selectAll()
-        qtbot.keyClicks(spin, "-3")
-        qtbot.keyClick(spin, Qt.Key.Key_Return)
-        assert spin.value() >= low
     for value, held in ((-1.0, 1e-5), (0.0, 1e-5), (1e9, 10.0), (float("inf"), 10.0)):
         c.lr_spin.setValue(value)
         assert c.lr_spin.value() == pytest.approx(held)
     c.lr_spin.setValue(float("nan"))
     assert 1e-5 <= c.lr_spin.value() <= 10.0
+    c.set_preset("stacked")  # back to its defaults
+
+
+def _type(spin: QAbstractSpinBox, text: str, qtbot) -> None:
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+
+@pytest.mark.parametrize(
+    ("box", "typed", "reason"),
+    [
+        ("latent_spin", "0", "Latent dim must be at least 1, not 0"),
+        ("latent_spin", "-3", "Latent dim must be at least 1, not -3"),
+        ("latent_spin", "9999", "Latent dim must be at most 512, not 9999"),
+        ("batch_spin", "0", "Batch size must be at least 1, not 0"),
+        ("batch_spin", "100000", "Batch size must be at most 4096, not 100000"),
+        ("epochs_spin", "0", "Epochs must be at least 1, not 0"),
+        ("lr_spin", "-3", "Learning rate must be at least 1e-05, not -3"),
+        ("lr_spin", "0", "Learning rate must be at least 1e-05, not 0"),
+        ("lr_spin", "1e9", "Learning rate must be at most 10, not 1e9"),
+        ("lr_spin", "nan", "Learning rate must be a number from 1e-05 to 10, not nan"),
+        ("lr_spin", "inf", "Learning rate must be at most 10, not inf"),
+    ],
+)
+def test_absurd_typed_values_are_refused_with_the_reason(
+    box: str, typed: str, reason: str, window: MainWindow, qtbot
+) -> None:
+    """Typed, not set: the box keeps its previous value and the hint says why."""
+    spin = getattr(window.controls, box)
+    before = spin.value()
+    rates: list[float] = []
+    window.controls.learning_rate_changed.connect(rates.append)
+    window.controls.set_hint("")
+    try:
+        _type(spin, typed, qtbot)
+    finally:
+        window.controls.learning_rate_changed.disconnect(rates.append)
+    hint = window.controls.hint.text()
+    kept = spin.textFromValue(before)
+    assert hint == f"{reason}: kept {kept}.", hint
+    assert spin.value() == before and spin.text() == kept and not rates
+
+
+def test_values_in_range_are_taken_as_typed(window: MainWindow, qtbot) -> None:
+    c = window.controls
+    c.set_hint("")
+    _type(c.batch_spin, "64", qtbot)
+    _type(c.lr_spin, "2.5e-4", qtbot)
+    assert c.batch_spin.value() == 64 and c.lr_spin.value() == pytest.approx(2.5e-4)
+    assert c.hint.text() == ""
     c.set_preset("stacked")  # back to its defaults
 
 

@@ -7,20 +7,29 @@ a test that leaves a thread running: "no exception" and "no leaked thread" hold 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.training import Trainer
 from aeviewer.gui.main_window import MainWindow
+from aeviewer.soak import os_threads
 
 TIMEOUT = 120_000
 STATES = {"loading", "idle", "running", "paused", "finished", "stopping"}
@@ -79,8 +88,12 @@ def assert_consistent(w: MainWindow) -> None:
 
 
 def test_hammering_start_stop_reset_step_pause(window: MainWindow, qtbot) -> None:
-    """200 seeded random presses of the buttons and their keys, with no hang or exception."""
+    """200 seeded random presses of the buttons and their keys, with no hang, no exception
+    and no OS thread left over (TensorFlow's and XLA's pools exist after a first epoch)."""
     w, c = window, window.controls
+    train_one_epoch(w, qtbot)
+    qtbot.waitUntil(w.autosaver.idle, timeout=TIMEOUT)
+    threads_before = os_threads()
     w.controls.epochs_spin.setValue(3)
     buttons = {
         "start": c.start_button,
@@ -122,6 +135,10 @@ def test_hammering_start_stop_reset_step_pause(window: MainWindow, qtbot) -> Non
     if w.state == "idle":  # the last run was reset: nothing of it is left on screen
         assert w.loss_plot.batch_count() == 0 and w.snapshot is None
     train_one_epoch(w, qtbot)
+    qtbot.waitUntil(w.autosaver.idle, timeout=TIMEOUT)
+    # Savers' daemon threads end soon after their result arrives: wait for them, not a time.
+    qtbot.waitUntil(lambda: os_threads() <= threads_before, timeout=30_000)
+    assert os_threads() == threads_before
 
 
 def test_reset_twice_then_start_does_not_lose_the_new_run(window: MainWindow, qtbot) -> None:
@@ -215,6 +232,77 @@ def test_closing_in_every_state_takes_under_2_s(
             assert load_model(tmp_path / "m.keras").ae.preset == "stacked"
 
 
+def _caught_signals(pid: int) -> int:
+    """The process's mask of caught signals (bit n-1 for signal n), from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        line = next(x for x in f if x.startswith("SigCgt:"))
+    return int(line.split()[1], 16)
+
+
+def _thread_names(pid: int) -> set[str]:
+    names = set()
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{tid}/comm") as f:
+            names.add(f.read().strip())
+    return names
+
+
+def _tensorflow_mapped(pid: int) -> bool:
+    with open(f"/proc/{pid}/maps") as f:
+        return "libtensorflow" in f.read()
+
+
+def _poll(proc: subprocess.Popen[str], ready: Callable[[], bool], what: str) -> None:
+    """Watch the child until ``ready()`` (polling /proc, not waiting for a set time)."""
+    deadline = time.monotonic() + 180
+    while not ready():
+        assert proc.poll() is None, f"the app ended before {what}: {proc.communicate()[1][-2000:]}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches the app through /proc")
+@pytest.mark.parametrize("state", ["loading", "just-started"])
+def test_the_app_exits_within_2_s_of_sigterm(state: str, tmp_path: Path) -> None:
+    """``python -m aeviewer --autostart`` closed while TensorFlow is still importing, and while
+    its first run builds and compiles (neither can be interrupted): the process still exits
+    cleanly within 2 s. SIGTERM closes the window as its close button does."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "AEVIEWER_SETTINGS": str(tmp_path / "settings.ini"),
+        "AEVIEWER_AUTOSAVE_DIR": str(tmp_path),
+    }
+    args = ["--model", "stacked", "--max-samples", "300", "--autostart", "--no-restore"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aeviewer", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        sigterm = 1 << (signal.SIGTERM - 1)
+        _poll(proc, lambda: bool(_caught_signals(proc.pid) & sigterm), "the window to open")
+        if state == "loading":  # its import has begun: the library is mapped
+            _poll(proc, lambda: _tensorflow_mapped(proc.pid), "TensorFlow's import to begin")
+            assert "tf_Compute" not in _thread_names(proc.pid), "TensorFlow had loaded already"
+        else:  # XLA's thread pool appears with the run's first compile
+            _poll(proc, lambda: "tf_XLAEigen" in _thread_names(proc.pid), "the first compile")
+        t0 = time.perf_counter()
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+        took = time.perf_counter() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err[-3000:]
+    assert "Traceback" not in err and "QThread: Destroyed" not in err, err[-3000:]
+    assert took < 2.0, f"the app took {took:.2f} s to exit after SIGTERM ({state})"
+    assert (tmp_path / "settings.ini").exists()  # closed as by its button: settings saved
+
+
 # -- what the user can change while training -------------------------------------------------
 
 
@@ -251,6 +339,171 @@ def test_open_data_while_training_applies_at_the_next_start(
     w.controls.set_preset("linear")
     train_one_epoch(w, qtbot)
     assert w.dataset is not None and w.dataset.input_shape == (5,)
+
+
+def test_changing_data_and_preset_while_training_applies_at_the_next_start(
+    window: MainWindow, qtbot
+) -> None:
+    w, c = window, window.controls
+    _running(w, qtbot)
+    trainer, before = w.trainer, w.dataset
+    assert trainer is not None and trainer.ae is not None and before is not None
+    params = trainer.ae.count_params()
+    w.load_selected_dataset = MainWindow.load_selected_dataset.__get__(w)  # type: ignore[method-assign]
+    rates: list[float] = []
+    c.learning_rate_changed.connect(rates.append)
+    assert c.dataset_combo.isEnabled() and c.preset_combo.isEnabled()
+    c.set_dataset("synthetic3d")
+    expected = f"3-D point cloud is used from the next Start; training goes on with {before.name}."
+    assert c.hint.text() == expected and w.statusBar().currentMessage() == expected
+    c.set_preset("linear")
+    assert c.hint.text() == "Linear (PCA) is used from the next Start; this run goes on unchanged."
+    steps = trainer.steps
+    qtbot.waitUntil(lambda: trainer.steps > steps + 3, timeout=TIMEOUT)  # still training
+    assert w.state == "running" and w.trainer is trainer and w.dataset is before
+    assert trainer.dataset is before and trainer.config.preset == "stacked"
+    assert trainer.ae.count_params() == params and not rates  # the run's model is untouched
+    assert w.latent_view.point_count() > 0  # its views too
+    w.stop()
+    finish(w, qtbot)
+    train_one_epoch(w, qtbot)
+    assert w.dataset is not None and w.dataset.input_shape == (3,)
+    assert w.trainer is not None and w.trainer.config.preset == "linear"
+
+
+def _fake_mnist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exists: bool = True) -> None:
+    """Point the MNIST download at a small local file (as tests/core/test_datasets_remote)."""
+    from aeviewer.core.datasets import REMOTE_SOURCES, RemoteFile
+
+    src = tmp_path / "server" / "mnist.npz"
+    if exists:
+        rng = np.random.default_rng(0)
+        src.parent.mkdir()
+        np.savez(
+            src,
+            x_train=rng.integers(0, 256, (40, 28, 28), dtype=np.uint8),
+            y_train=(np.arange(40) % 10).astype(np.uint8),
+            x_test=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+            y_test=(np.arange(20) % 10).astype(np.uint8),
+        )
+    monkeypatch.setitem(REMOTE_SOURCES, "mnist", (RemoteFile("mnist.npz", src.as_uri(), None),))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+
+
+def test_a_download_runs_off_the_gui_thread_and_start_waits_for_it(
+    window: MainWindow, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keras
+
+    w, c = window, window.controls
+    w.load_selected_dataset = MainWindow.load_selected_dataset.__get__(w)  # type: ignore[method-assign]
+    _fake_mnist(tmp_path, monkeypatch)
+    entered, release = threading.Event(), threading.Event()
+    real = keras.utils.get_file
+
+    def slow_download(*args: Any, **kwargs: Any) -> Any:  # the network, as slow as the test says
+        entered.set()
+        assert release.wait(120)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(keras.utils, "get_file", slow_download)
+    before = w.dataset
+    c.epochs_spin.setValue(1)
+    c.set_dataset("mnist")
+    assert w.data_loading() == "MNIST"
+    assert c.start_button.text() == "Loading MNIST…" and not c.start_button.isEnabled()
+    assert w.statusBar().currentMessage() == "Loading MNIST…"
+    qtbot.waitUntil(entered.is_set, timeout=TIMEOUT)  # the download is under way...
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+    qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=TIMEOUT)  # ...and the event loop runs
+    timer.stop()
+    w.set_theme("light")  # the window answers meanwhile
+    w.start()  # Space: waits for the data
+    assert w.state == "idle" and w.trainer is None and w.dataset is before
+    assert c.hint.text() == "Starting as soon as MNIST has loaded…"
+    release.set()
+    qtbot.waitUntil(lambda: w.trainer is not None, timeout=TIMEOUT)  # the waiting Start ran
+    assert w.dataset is not None and w.dataset.name == "mnist" and w.dataset.n_train == 40
+    assert w.trainer.dataset is w.dataset and w.data_loading() is None
+    assert c.start_button.text() == "Start"
+    finish(w, qtbot)
+    assert w.state == "finished" and w.trainer.epochs_done == 1
+    assert w.latent_view.point_count() == 20
+
+
+def test_a_failed_download_is_one_line_and_changes_nothing(
+    window: MainWindow, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w, c = window, window.controls
+    w.load_selected_dataset = MainWindow.load_selected_dataset.__get__(w)  # type: ignore[method-assign]
+    _fake_mnist(tmp_path, monkeypatch, exists=False)
+    before = w.dataset
+    c.set_dataset("mnist")
+    w.start()
+    qtbot.waitUntil(lambda: w.data_loading() is None, timeout=TIMEOUT)
+    hint = c.hint.text()
+    assert hint.startswith("dataset 'mnist': could not download mnist from file:"), hint
+    assert "\n" not in hint
+    assert w.statusBar().currentMessage() == hint
+    assert w.state == "idle" and w.trainer is None and w.dataset is before
+    assert c.start_button.isEnabled() and c.start_button.text() == "Start"
+    w.load_selected_dataset = lambda s: before  # type: ignore[method-assign]
+    c.set_dataset("digits")
+    train_one_epoch(w, qtbot)
+
+
+def test_two_jobs_of_one_name_each_get_their_own_result(window: MainWindow, qtbot) -> None:
+    got: list[tuple[str, int]] = []
+    first = window.request_job("compare", lambda: 1, lambda r: got.append(("first", r)))
+    second = window.request_job("compare", lambda: 2, lambda r: got.append(("second", r)))
+    assert first != second and window.busy()
+    qtbot.waitUntil(lambda: not window.busy(), timeout=TIMEOUT)
+    assert got == [("first", 1), ("second", 2)]
+
+
+def test_closing_stops_a_training_job(qtbot, tiny: Dataset) -> None:
+    """A lesson's comparison model trains as a job on the training thread: closing stops it
+    (it used to run on, and the window was destroyed with its thread running: an abort)."""
+    from aeviewer.core.training import TrainingConfig
+
+    w = open_window(qtbot, tiny)
+    job = Trainer(tiny, TrainingConfig(preset="stacked", epochs=500))
+    w.request_job("compare", job.run, lambda _r: None, stop=job.stop)
+    qtbot.waitUntil(lambda: job.steps > 3, timeout=TIMEOUT)
+    took = _close_timed(w)
+    assert took < 2.0, f"closing during a job took {took:.2f} s"
+    assert job.stopping and not w.training_thread().isRunning()
+
+
+def test_a_thread_that_cannot_stop_is_never_destroyed_running(qtbot, tiny: Dataset) -> None:
+    """A job that ignores stop: the close still ends in time, and the window can be deleted
+    while the thread runs on (deleting a running QThread aborts the process)."""
+    import shiboken6
+
+    w = MainWindow(tiny, restore=False)  # not qtbot's: this test deletes it
+    w.show()
+    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    started, release = threading.Event(), threading.Event()
+
+    def stuck() -> bool:
+        started.set()
+        return release.wait(120)
+
+    w.request_job("stuck", stuck, lambda _r: None)
+    qtbot.waitUntil(started.is_set, timeout=TIMEOUT)
+    thread = w.training_thread()
+    t0 = time.perf_counter()
+    w.close()
+    took = time.perf_counter() - t0
+    assert took < 2.0 and thread.isRunning()
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(w) and shiboken6.isValid(thread) and thread.isRunning()
+    release.set()
+    assert thread.wait(10_000)
 
 
 def test_reset_then_change_data_and_preset(window: MainWindow, qtbot) -> None:
@@ -312,6 +565,16 @@ def test_nan_learning_rate_stops_with_a_message_and_keeps_good_weights(
     assert w.state == "finished" and _finite(w)
     assert w.trainer is not None and w.trainer.ae is not None
     assert all(np.all(np.isfinite(x)) for x in w.trainer.ae.model.get_weights())
+    # The model kept is exactly the one on screen (a saved model decodes as the views did).
+    ae, shown = w.trainer.ae, w.snapshot
+    assert shown is not None
+    kept = ModelSnapshot.capture(ae.encoder, ae.decoder, shown.epoch, shown.step)
+    for mine, theirs in ((kept.encoder, shown.encoder), (kept.decoder, shown.decoder)):
+        assert len(mine.ops) == len(theirs.ops)
+        for a, b in zip(mine.ops, theirs.ops, strict=True):
+            assert len(a.weights) == len(b.weights)
+            for x, y in zip(a.weights, b.weights, strict=True):
+                np.testing.assert_array_equal(x, y)
     image = w.decode_point(0.0, 0.0)
     assert image is not None and np.all(np.isfinite(image))
     w.controls.lr_spin.setValue(2e-3)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -57,20 +59,104 @@ class RunSettings:
     extra: tuple[str, float] | None
 
 
-class LogSpinBox(QDoubleSpinBox):
+# What may be typed on the way to a number: judged when Return is pressed or the box is left.
+_INT_TYPING = re.compile(r"[+-]?\d*")
+_FLOAT_TYPING = re.compile(
+    r"[+-]?(\d*\.?\d*([eE][+-]?\d*)?|n|na|nan|i|in|inf|infi|infin|infini|infinit|infinity)",
+    re.IGNORECASE,
+)
+
+
+def refusal(what: str, typed: str, low: float, high: float, kept: str) -> str:
+    """The one line that says why a typed value was refused, and what was kept.
+
+    >>> refusal("Batch size", "0", 1, 4096, "32")
+    'Batch size must be at least 1, not 0: kept 32.'
+    """
+    t = typed.strip()
+    try:
+        v: float | None = float(t)
+    except ValueError:
+        v = None
+    if v is None or math.isnan(v):
+        problem = f"must be a number from {low:g} to {high:g}"
+    elif v < low:
+        problem = f"must be at least {low:g}"
+    else:
+        problem = f"must be at most {high:g}"
+    return f"{what} {problem}{f', not {t}' if t else ''}: kept {kept}."
+
+
+class CheckedSpinBox(QSpinBox):
+    """A whole-number box that refuses an out-of-range value with the reason (``refused``)
+    and keeps the previous one, instead of clamping it silently or eating the keystroke."""
+
+    refused = Signal(str)  # the one-line reason
+
+    def __init__(self, what: str, low: int, high: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.what = what
+        self.setRange(low, high)
+        self.setKeyboardTracking(False)  # the value changes on Return, so a refusal keeps it
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        state, text, pos = super().validate(text, pos)
+        if state != QValidator.State.Acceptable and _INT_TYPING.fullmatch(text.strip()):
+            return QValidator.State.Intermediate, text, pos  # "0", "-3", "9999": judged on Return
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:
+        # Qt calls this when editing ends on text that is not acceptable, then keeps the
+        # previous value (CorrectToPreviousValue).
+        kept = self.textFromValue(self.value())
+        self.refused.emit(refusal(self.what, text, self.minimum(), self.maximum(), kept))
+        return text
+
+
+class CheckedDoubleSpinBox(QDoubleSpinBox):
+    """A number box like :class:`CheckedSpinBox`: NaN, infinity and out-of-range values
+    (``-3``, ``1e9``) are refused with the reason, and the previous value is kept."""
+
+    refused = Signal(str)
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.what = what
+        self.setKeyboardTracking(False)
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        t = text.strip()
+        if not _FLOAT_TYPING.fullmatch(t):
+            return QValidator.State.Invalid, text, pos
+        try:
+            v = float(t)
+        except ValueError:
+            return QValidator.State.Intermediate, text, pos
+        ok = math.isfinite(v) and self.minimum() <= v <= self.maximum()
+        return QValidator.State.Acceptable if ok else QValidator.State.Intermediate, text, pos
+
+    def valueFromText(self, text: str) -> float:
+        return float(text.strip())
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.{self.decimals()}g}"
+
+    def fixup(self, text: str) -> str:
+        kept = self.textFromValue(self.value())
+        self.refused.emit(refusal(self.what, text, self.minimum(), self.maximum(), kept))
+        return text
+
+
+class LogSpinBox(CheckedDoubleSpinBox):
     """A learning-rate box: arrows halve or double it, typing sets any value in range."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Learning rate", parent)
         self.setDecimals(5)
         self.setRange(1e-5, 10.0)
-        self.setKeyboardTracking(False)
 
     def stepBy(self, steps: int) -> None:
         self.setValue(self.value() * math.pow(2.0, steps))
-
-    def textFromValue(self, value: float) -> str:
-        return f"{value:.5g}"
 
 
 class ControlPanel(QWidget):
@@ -90,6 +176,8 @@ class ControlPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._data_path: str | None = None
+        self._state = "idle"
+        self._loading: str | None = None  # "Loading <name>…" while a data set loads
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
 
@@ -157,17 +245,14 @@ class ControlPanel(QWidget):
             self.preset_combo.setItemData(
                 self.preset_combo.count() - 1, p.summary, Qt.ItemDataRole.ToolTipRole
             )
-        self.latent_spin = QSpinBox()
-        self.latent_spin.setRange(1, 512)
-        self.epochs_spin = QSpinBox()
-        self.epochs_spin.setRange(1, 1000)
+        self.latent_spin = CheckedSpinBox("Latent dim", 1, 512)
+        self.epochs_spin = CheckedSpinBox("Epochs", 1, 1000)
         self.epochs_spin.setValue(20)
-        self.batch_spin = QSpinBox()
-        self.batch_spin.setRange(1, 4096)
+        self.batch_spin = CheckedSpinBox("Batch size", 1, 4096)
         self.lr_spin = LogSpinBox()
         self.lr_spin.setToolTip("Changes apply live, even during training")
         self.extra_label = QLabel("")
-        self.extra_spin = QDoubleSpinBox()
+        self.extra_spin = CheckedDoubleSpinBox("")
         self.extra_spin.setDecimals(3)
         mform.addRow("Preset", self.preset_combo)
         mform.addRow("Latent dim", self.latent_spin)
@@ -193,6 +278,10 @@ class ControlPanel(QWidget):
         self.preset_combo.currentIndexChanged.connect(self._on_preset_combo_changed)
         self.dataset_combo.currentIndexChanged.connect(self._on_dataset_combo_changed)
         self.open_button.clicked.connect(self.open_data_requested)
+        for spin in (self.latent_spin, self.epochs_spin, self.batch_spin):
+            spin.refused.connect(self.set_hint)
+        for box in (self.lr_spin, self.extra_spin):
+            box.refused.connect(self.set_hint)
         self._on_preset_combo_changed()
         self.set_state("idle")
 
@@ -248,28 +337,36 @@ class ControlPanel(QWidget):
             self.dataset_combo.removeItem(i)
 
     def set_state(self, state: str) -> None:
-        """Enable what makes sense: idle, loading, running, paused, finished."""
+        """Enable what makes sense: idle, loading, running, paused, finished.
+
+        Data, preset and hyperparameters stay editable during a run: they apply at the next
+        Start (the learning rate and the speed apply at once).
+        """
+        self._state = state
         running = state in ("running", "paused")
-        self.start_button.setEnabled(state in ("idle", "finished"))
-        self.start_button.setText("Start" if state != "loading" else "Loading TensorFlow…")
+        loading = self._loading is not None and not running
+        self.start_button.setEnabled(state in ("idle", "finished") and not loading)
+        if state == "loading":
+            self.start_button.setText("Loading TensorFlow…")
+        else:
+            self.start_button.setText(self._loading if loading and self._loading else "Start")
         self.pause_button.setEnabled(running)
         self.step_button.setEnabled(state in ("idle", "finished", "paused", "running"))
         self.stop_button.setEnabled(running)
         self.reset_button.setEnabled(state != "loading")
-        for w in (
-            self.dataset_combo,
-            self.open_button,
-            self.classes_edit,
-            self.preset_combo,
-            self.latent_spin,
-            self.batch_spin,
-            self.extra_spin,
-        ):
-            w.setEnabled(not running)
         self.pause_button.blockSignals(True)
         self.pause_button.setChecked(state == "paused")
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         self.pause_button.blockSignals(False)
+
+    def set_loading(self, text: str | None) -> None:
+        """A data set is loading ("Loading MNIST…" on the Start button), or None once done."""
+        self._loading = text
+        self.set_state(self._state)
+
+    def dataset_title(self) -> str:
+        """The chosen data set as the dataset box names it, without its note in brackets."""
+        return self.dataset_combo.currentText().split(" (")[0].removeprefix("File: ")
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
@@ -298,9 +395,15 @@ class ControlPanel(QWidget):
         if knob:
             name, label, lo, hi, step = knob
             self.extra_label.setText(label)
+            self.extra_spin.what = label
             self.extra_spin.setRange(lo, hi)
             self.extra_spin.setSingleStep(step)
             self.extra_spin.setValue(float(getattr(d, name)))
+        if self._state in ("running", "paused"):  # the model training now is untouched
+            self.set_hint(
+                f"{get_preset(preset).title} is used from the next Start; "
+                "this run goes on unchanged."
+            )
         self.preset_changed.emit(preset)
 
     def _on_dataset_combo_changed(self, *_: object) -> None:
