@@ -15,9 +15,10 @@ class DenoiseResult:
     clean: np.ndarray
     noisy: np.ndarray
     reconstruction: np.ndarray | None
-    code: np.ndarray | None  # latent code of the noisy input
+    code: np.ndarray | None  # latent code of the noisy input (what the reconstruction decodes)
     noisy_mse: float
     reconstruction_mse: float | None
+    clean_code: np.ndarray | None = None  # latent code of the clean input (where it belongs)
 
     def noisy_text(self) -> str:
         return error_text(self.clean, self.noisy)
@@ -30,7 +31,8 @@ def error_text(clean: np.ndarray, other: np.ndarray) -> str:
     """``"PSNR 15.1 dB"`` of ``other`` against ``clean`` (short enough for a tile caption;
     :func:`error_details` has the MSE too)."""
     psnr = noise.psnr(clean, other)
-    return "PSNR ∞ (identical)" if not np.isfinite(psnr) else f"PSNR {psnr:.1f} dB"
+    # Short: it is a tile's caption ("PSNR ∞ (identical)" was cut at 1080p).
+    return "PSNR ∞ (same)" if not np.isfinite(psnr) else f"PSNR {psnr:.1f} dB"
 
 
 def error_details(clean: np.ndarray, other: np.ndarray) -> str:
@@ -55,11 +57,18 @@ def denoise(
     salt_pepper: float = 0.0,
     seed: int = 0,
 ) -> DenoiseResult:
-    """Corrupt ``clean`` (one image) and reconstruct the corrupted version."""
+    """Corrupt ``clean`` (one image) and reconstruct the corrupted version.
+
+    The result holds both codes: the noisy input's, which the reconstruction decodes, and the
+    clean input's, which marks in the latent space where the drawing itself lands.
+    """
     clean = np.asarray(clean, dtype=np.float32)
     noisy = corrupt_batch(clean, gaussian_std, mask_rate, salt_pepper, seed)
     if snapshot is None:
         return DenoiseResult(clean, noisy, None, None, noise.mse(clean, noisy), None)
-    code = snapshot.encoder(noisy)
+    codes = snapshot.encoder(np.stack([noisy, clean]))  # one pass for both
+    code, clean_code = codes[0], codes[1]
     rec = snapshot.decoder(code)
-    return DenoiseResult(clean, noisy, rec, code, noise.mse(clean, noisy), noise.mse(clean, rec))
+    return DenoiseResult(
+        clean, noisy, rec, code, noise.mse(clean, noisy), noise.mse(clean, rec), clean_code
+    )

@@ -18,9 +18,17 @@ from aeviewer.core.inference import ModelSnapshot
 #: Memory for the time machine's weight snapshots. The vanilla model holds 4.4 MB a snapshot and
 #: trains about 75 epochs a minute on the bundled digits: without a bound a long run grew by
 #: 4.4 GB (`make soak`). Past the bound only every s-th epoch keeps its snapshot, and the
-#: latest (see ``thin_snapshots``); losses and codes are kept for every epoch. All but the latest
-#: are kept on disk (``spill_snapshots``), so this bounds a temporary folder, not the memory.
+#: latest (see ``thin_snapshots``); losses are kept for every epoch (codes: see below). All but
+#: the latest are kept on disk (``spill_snapshots``), so this bounds a temporary folder, not the
+#: memory.
 MAX_SNAPSHOT_BYTES = 256 * 1024**2
+
+#: Memory for the latent codes of past epochs. An epoch end encodes the whole validation set
+#: (up to 10,000 samples): 1.2 MB an epoch for 30-D codes, so a 1000-epoch run would hold
+#: 1.2 GB. Past the bound only every s-th epoch keeps its codes, and the latest (see
+#: ``thin_codes``); the time machine shows the nearest earlier epoch that kept them
+#: (``codes_at``), as it does for weights. 2-D codes of 10,000 samples fit 1600 epochs.
+MAX_CODES_BYTES = 128 * 1024**2
 
 
 def snapshot_nbytes(snapshot: ModelSnapshot) -> int:
@@ -66,10 +74,45 @@ class RunHistory:
         self.records.append(EpochRecord(epoch, x, dict(logs)))
 
     def set_codes(self, epoch: int, codes: np.ndarray, indices: np.ndarray) -> None:
+        """Keep the epoch-end codes of ``epoch`` (then thin older ones to the budget)."""
         rec = self.record(epoch)
         if rec is not None:
             rec.codes = np.asarray(codes, np.float32)
             self.latent_indices = np.asarray(indices)
+            self.thin_codes()
+
+    def thin_codes(self, max_bytes: int = MAX_CODES_BYTES) -> int:
+        """Keep the codes of every ``s``-th epoch and the latest, within ``max_bytes``.
+
+        ``s`` is the smallest power of two that fits, as in :meth:`thin_snapshots`, so the
+        epochs that keep codes stay evenly spread over the run. Returns how many were dropped.
+        """
+        recs = self.records
+        last = next((r.codes for r in reversed(recs) if r.codes is not None), None)
+        if last is None:
+            return 0
+        cap = max(3, max_bytes // max(1, int(last.nbytes)))
+        stride = 1
+        while -(-len(recs) // stride) + 1 > cap:
+            stride *= 2
+        dropped = 0
+        for i, r in enumerate(recs[:-1]):
+            if i % stride and r.codes is not None:
+                r.codes = None
+                dropped += 1
+        return dropped
+
+    def codes_at(self, epoch: int) -> tuple[int, np.ndarray] | None:
+        """``(epoch, codes)`` of ``epoch``, else of the nearest earlier epoch that kept its
+        codes (the nearest later one when none did); ``None`` when no epoch has codes."""
+        later: tuple[int, np.ndarray] | None = None
+        for rec in reversed(self.records):
+            if rec.codes is None:
+                continue
+            if rec.epoch <= epoch:
+                return rec.epoch, rec.codes
+            later = (rec.epoch, rec.codes)
+        return later
 
     def set_snapshot(self, snapshot: ModelSnapshot) -> None:
         rec = self.record(snapshot.epoch)

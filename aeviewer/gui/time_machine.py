@@ -7,11 +7,13 @@ decode with that epoch's weight snapshot.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from aeviewer.core.history import RunHistory
 from aeviewer.core.inference import ModelSnapshot
-from aeviewer.core.latent import fit_pca
+from aeviewer.core.latent import fit_pca, plane_xy
 from aeviewer.gui.window_state import WindowState
 
 TRAIL_SAMPLES = 6
@@ -19,6 +21,14 @@ TRAIL_SAMPLES = 6
 
 class TimeMachineMixin(WindowState):
     """Recording and replaying a run (mixed into MainWindow)."""
+
+    # From ViewsMixin:
+    codes_epoch: int
+    wants_tsne: Callable[[], bool]
+    show_tsne_map: Callable[[], bool]
+    start_tsne: Callable[[], None]
+    _show_codes: Callable[[np.ndarray, np.ndarray], None]
+    _refresh_title: Callable[[], None]
 
     def new_history(self, settings: dict) -> None:
         self.history = RunHistory(settings=settings)
@@ -57,13 +67,27 @@ class TimeMachineMixin(WindowState):
             if epoch
             else (self.history.records[-1] if self.history.records else None)
         )
-        if rec is None or rec.codes is None or self.history.latent_indices is None:
+        indices = self.history.latent_indices
+        # A long run keeps the codes of some epochs only (RunHistory.thin_codes).
+        found = None if rec is None else self.history.codes_at(rec.epoch)
+        if found is None or indices is None:
             return
-        self.latent_codes, self.latent_indices = rec.codes, self.history.latent_indices
-        previous = self.projection if self.projection and self.projection.kind == "pca" else None
-        self.projection = fit_pca(rec.codes, previous)
-        self.tsne_xy = None
-        self._show_codes(self.projection.transform(rec.codes), self.latent_indices)  # type: ignore[attr-defined]
+        self.codes_epoch, codes = found
+        self.latent_codes, self.latent_indices = codes, indices
+        if self.wants_tsne():
+            # This epoch's t-SNE map if it was computed; else the map on screen stays (PCA
+            # before the first) while this epoch's is computed off the GUI thread.
+            if not self.show_tsne_map():
+                if self.projection is None or self.projection.kind != "tsne":
+                    self.projection = fit_pca(codes, None)
+                    self._show_codes(plane_xy(self.projection, codes, indices), indices)
+                self.start_tsne()
+                self._refresh_title()
+        else:
+            pca = self.projection if self.projection and self.projection.kind == "pca" else None
+            self.projection = fit_pca(codes, pca)
+            self.tsne_xy = None
+            self._show_codes(plane_xy(self.projection, codes, indices), indices)
         self.refresh_views_for_epoch()
 
     def refresh_views_for_epoch(self) -> None:
@@ -96,10 +120,14 @@ class TimeMachineMixin(WindowState):
             return
         upto = self.view_epoch or len(self.history)
         rows = self.trail_rows()
-        trails = [self.projection.transform(self.history.trail(r, upto)) for r in rows]
+        idx = self.history.latent_indices
+        trails = []
+        for r in rows:
+            codes = self.history.trail(r, upto)
+            sample = np.full(len(codes), idx[r] if idx is not None else r)
+            trails.append(plane_xy(self.projection, codes, sample))  # 1-D: the point's height
         labels: list[int] = []
         y = self.dataset.y_val if self.dataset is not None else None
-        idx = self.history.latent_indices
         if y is not None and idx is not None:
             labels = [int(np.asarray(y)[idx[r]]) for r in rows]
         self.trails.set_trails(trails, labels)

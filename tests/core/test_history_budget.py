@@ -69,3 +69,39 @@ def test_all_but_the_latest_snapshot_wait_on_disk_and_decode_the_same(tmp_path: 
     h.records[1].snapshot = snaps[1]
     h.thin_snapshots(max_bytes=1)  # keeps 3: every other epoch and the latest
     assert len(list(Path(h._spill_dir.name).iterdir())) < 3
+
+
+def test_codes_are_thinned_evenly_within_their_budget() -> None:
+    from aeviewer.core.history import RunHistory
+
+    h = RunHistory()
+    codes = np.zeros((10_000, 30), np.float32)  # MNIST's whole validation set, 30-D: 1.2 MB
+    budget = 40 * codes.nbytes
+    for e in range(1, 301):
+        h.add_epoch(e, float(e), {"loss": 0.1})
+        h.set_codes(e, codes + e, np.arange(10_000))
+        h.thin_codes(max_bytes=budget)
+    kept = [r.epoch for r in h.records if r.codes is not None]
+    assert 20 <= len(kept) <= 40
+    assert sum(r.codes.nbytes for r in h.records if r.codes is not None) <= budget
+    assert kept[0] == 1 and kept[-1] == 300
+    gaps = np.diff(kept)
+    assert gaps.max() <= 4 * np.median(gaps)
+    # A thinned epoch shows the nearest earlier epoch that kept its codes.
+    thinned = next(e for e in range(1, 301) if e not in kept)
+    epoch, c = h.codes_at(thinned)  # type: ignore[misc]
+    assert epoch == max(k for k in kept if k <= thinned)
+    assert float(c[0, 0]) == epoch
+    assert h.codes_at(300)[0] == 300  # type: ignore[index]
+
+
+def test_default_budget_holds_a_long_run_of_full_validation_codes() -> None:
+    from aeviewer.core.history import MAX_CODES_BYTES, RunHistory
+
+    h = RunHistory()
+    for e in range(1, 1001):  # set_codes thins to the default budget by itself
+        h.add_epoch(e, float(e), {"loss": 0.1})
+        h.set_codes(e, np.zeros((10_000, 30), np.float32), np.arange(10_000))
+    held = sum(r.codes.nbytes for r in h.records if r.codes is not None)
+    assert held <= MAX_CODES_BYTES
+    assert h.records[-1].codes is not None

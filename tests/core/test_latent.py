@@ -68,3 +68,68 @@ def test_interpolation_and_nearest() -> None:
     assert nearest_index(pts, (0.9, 1.2)) == 2
     assert nearest_index(np.zeros((0, 2), np.float32), (0, 0)) == -1
     assert identity_projection(2).latent_dim == 2
+
+
+def test_one_d_codes_are_a_strip_along_x() -> None:
+    from aeviewer.core.latent import plane_xy, strip_offsets
+
+    codes = RNG.normal(size=(40, 1)).astype(np.float32)
+    proj = fit_pca(codes)
+    assert proj.kind == "identity" and proj.strip and proj.latent_dim == 1
+    xy = proj.transform(codes)
+    assert xy.shape == (40, 2)
+    np.testing.assert_array_equal(xy[:, 0], codes[:, 0])
+    # A click decodes z = x, whatever its height.
+    np.testing.assert_allclose(proj.inverse(np.array([0.7, 123.0], np.float32)), [0.7], rtol=1e-6)
+    idx = np.arange(100, 140)
+    shown = plane_xy(proj, codes, idx)
+    np.testing.assert_array_equal(shown[:, 0], codes[:, 0])
+    np.testing.assert_array_equal(shown[:, 1], strip_offsets(idx))
+    # The height belongs to the sample: the same next time, spread over [-1, 1).
+    np.testing.assert_array_equal(strip_offsets(idx), strip_offsets(idx.copy()))
+    spread = strip_offsets(np.arange(1000))
+    assert spread.min() >= -1 and spread.max() < 1 and np.std(spread) > 0.5
+    assert proj.axis_labels()[1] == "" and "1-D" in proj.title()
+    assert not fit_pca(RNG.normal(size=(40, 2))).strip  # 2-D codes are not spread
+
+
+def test_identity_of_more_dims_is_the_plane_of_the_first_two() -> None:
+    proj = identity_projection(5)
+    np.testing.assert_array_equal(
+        proj.inverse(np.array([1.0, 2.0], np.float32)), [1.0, 2.0, 0.0, 0.0, 0.0]
+    )
+
+
+def test_pca_leaves_non_finite_codes_out_of_the_fit() -> None:
+    codes = RNG.normal(size=(200, 6)).astype(np.float32) * [5, 3, 1, 1, 1, 1]
+    bad = codes.copy()
+    bad[[3, 50]] = np.nan
+    bad[7, 2] = np.inf
+    proj = fit_pca(bad)
+    good = fit_pca(np.delete(codes, [3, 7, 50], axis=0))
+    assert np.isfinite(proj.components).all() and np.isfinite(proj.mean).all()
+    np.testing.assert_allclose(proj.components, good.components, atol=1e-5)
+    np.testing.assert_allclose(proj.mean, good.mean, atol=1e-5)
+    xy = proj.transform(bad)
+    assert np.isnan(xy[3]).all() and np.isfinite(xy[[0, 1, 2, 4]]).all()
+    # Nothing finite at all: a usable plane all the same, the previous one when it fits.
+    nothing = np.full((10, 6), np.nan, np.float32)
+    assert fit_pca(nothing, previous=good) is good
+    assert np.isfinite(fit_pca(nothing).components).all()
+
+
+def test_nearest_index_skips_missing_points() -> None:
+    pts = np.array([[np.nan, np.nan], [5, 5], [1, 1]], np.float32)
+    assert nearest_index(pts, (0.0, 0.0)) == 2
+    assert nearest_index(np.full((3, 2), np.nan, np.float32), (0.0, 0.0)) == -1
+
+
+def test_tsne_leaves_non_finite_codes_out() -> None:
+    codes = np.concatenate([RNG.normal(0, 0.1, (20, 4)), RNG.normal(5, 0.1, (20, 4))])
+    codes = codes.astype(np.float32)
+    codes[4] = np.nan
+    proj, xy = fit_tsne(codes)
+    assert xy.shape == (40, 2) and np.isnan(xy[4]).all()
+    assert np.isfinite(np.delete(xy, 4, axis=0)).all()
+    assert np.isnan(proj.transform(codes[[4]])).all()
+    np.testing.assert_array_equal(proj.transform(codes[[30]]), xy[[30]])

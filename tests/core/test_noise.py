@@ -76,3 +76,23 @@ def test_mse_and_psnr() -> None:
     assert mse(b, b) == 0.0
     with pytest.raises(ValueError):
         mse(a, np.zeros(3))
+
+
+def test_denoise_keeps_the_clean_code_apart_from_the_noisy_one() -> None:
+    from aeviewer.core.denoise import denoise
+    from aeviewer.core.inference import ModelSnapshot, NumpyModel, Op
+
+    w = np.random.default_rng(0).normal(0, 0.1, (784, 3)).astype(np.float32)
+    enc = NumpyModel((Op("flatten"), Op("dense", (w, np.zeros(3, np.float32)))), (28, 28), (3,))
+    up = Op("dense", (w.T.copy(), np.zeros(784, np.float32)), "sigmoid")
+    dec = NumpyModel((up, Op("reshape", shape=(28, 28))), (3,), (28, 28))
+    snap = ModelSnapshot(enc, dec, 1, 1)
+    clean = np.zeros((28, 28), np.float32)
+    clean[6:22, 12:16] = 1.0
+    r = denoise(clean, snap, gaussian_std=0.5, seed=1)
+    assert r.clean_code is not None and r.code is not None
+    np.testing.assert_allclose(r.clean_code, enc(clean), atol=1e-5)
+    np.testing.assert_allclose(r.code, enc(r.noisy), atol=1e-5)
+    assert not np.allclose(r.code, r.clean_code)  # the noise moved the noisy code
+    np.testing.assert_allclose(r.reconstruction, dec(r.code), atol=1e-6)
+    assert denoise(clean, None).clean_code is None

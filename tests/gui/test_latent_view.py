@@ -11,9 +11,10 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from aeviewer.gui import palette
+from aeviewer.gui.widgets.image_tile import ImageTile
 from aeviewer.gui.widgets.latent_view import LatentView
 from aeviewer.gui.widgets.loss_plot import LossPlot
 
@@ -330,3 +331,30 @@ def test_empty_points_start_a_fresh_fit(view: LatentView) -> None:
     view.set_points(xy, labels)
     sx, _ = view_span(view)
     assert sx < 2 * np.ptp(xy[:, 0])
+
+
+def test_hover_names_the_sample_and_shows_its_image(view: LatentView, qtbot) -> None:
+    xy, labels = three_classes()
+    ids = np.arange(5000, 5000 + len(xy))  # the samples behind the points: not their rows
+    images = np.random.default_rng(1).random((len(xy), 28, 28)).astype(np.float32)
+    view.set_points(xy, labels, NAMES, ids=ids)
+    view.sample_hovered.connect(
+        lambda row: view.set_hover_image(images[row] if row >= 0 else None)
+    )
+    port = view.plot_widget.viewport()
+    target = to_viewport(view, *xy[7])
+    with qtbot.waitSignal(view.sample_hovered, timeout=1000):
+        qtbot.mouseMove(port, target)
+    assert "sample #5007" in view.hover_text()
+    assert NAMES[int(labels[7])] in view.hover_text()
+    np.testing.assert_array_equal(view.hover_image(), images[7])
+    tile = next(w for w in port.parent().findChildren(QWidget) if isinstance(w, ImageTile))
+    box = tile.geometry()  # in the plot widget's pixels, as the viewport's geometry
+    assert port.geometry().contains(box)  # on the plot...
+    assert not box.contains(port.mapTo(port.parent(), target))  # ...beside the point
+    qtbot.wait(20)  # pyqtgraph drops moves closer than its rate limit (10 ms)
+    with qtbot.waitSignal(view.sample_hovered, timeout=1000):
+        qtbot.mouseMove(port, QPoint(5, port.height() - 5))  # off the points
+    assert view.hover_text() == "" and view.hover_image() is None
+    with pytest.raises(ValueError):
+        view.set_points(xy, labels, ids=ids[:5])

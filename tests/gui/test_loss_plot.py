@@ -88,11 +88,62 @@ def test_epoch_curves(plot: LossPlot) -> None:
 def test_vae_parts_drawn_separately(plot: LossPlot) -> None:
     plot.add_epoch(1.0, VAE_LOGS)
     names = plot.curve_names()
-    assert {"train (epoch)", "validation", "reconstruction", "KL"} <= set(names)
+    assert {"train (epoch)", "validation", "reconstruction", "KL (right axis)"} <= set(names)
     legend = plot.findChild(pg.PlotWidget).getPlotItem().legend
     assert [label.text for _, label in legend.items] == names
     plot.add_epoch(1.0, {"loss": 1.0, "reconstruction_loss": 0.8, "sparsity_loss": 0.2})
     assert "sparsity" in plot.curve_names()
+
+
+def test_kl_has_its_own_right_axis_so_its_shape_shows(plot: LossPlot, qtbot) -> None:
+    # A real VAE: KL about 0.01 beside a reconstruction term about 0.2.
+    item = plot.plot_widget.getPlotItem()
+    assert not item.getAxis("right").isVisible()  # no KL: no right axis
+    kl = [0.0100, 0.0106, 0.0112, 0.0116, 0.0118]
+    for e, k in enumerate(kl, start=1):
+        rec = 0.25 - 0.01 * e
+        plot.add_epoch(float(e), {"loss": rec + k, "reconstruction_loss": rec, "kl_loss": k})
+    assert plot.curve_axis("KL (right axis)") == "right"
+    assert plot.curve_axis("reconstruction") == "left"
+    assert plot.axis_label("right") == "KL"
+    plot.grab()
+    qtbot.waitUntil(lambda: item.getAxis("right").linkedView() is not None)
+    (_, _), (lo, hi) = item.getAxis("right").linkedView().viewRange()
+    # The KL curve fills its axis: its rise of 0.0018 is most of the height, not a flat line.
+    assert lo <= min(kl) and hi >= max(kl)
+    assert (max(kl) - min(kl)) / (hi - lo) > 0.5
+    (_, _), (left_lo, left_hi) = item.vb.viewRange()
+    assert left_hi >= 0.24  # the left axis keeps the reconstruction scale
+    assert (max(kl) - min(kl)) / (left_hi - left_lo) < 0.05  # where KL alone would be flat
+    plot.set_log_y(True)  # the right axis follows log mode
+    assert item.getAxis("right").logMode
+    plot.clear()
+    assert not item.getAxis("right").isVisible()
+
+
+def test_greedy_stage_epochs_are_not_the_models_loss(plot: LossPlot) -> None:
+    plot.add_epoch(1.0, {"loss": 0.05, "val_loss": 0.06}, stage="stage1")
+    plot.add_epoch(2.0, {"loss": 0.04, "val_loss": 0.05}, stage="stage1")
+    plot.add_epoch(3.0, {"loss": 0.30}, stage="stage2")
+    plot.add_epoch(4.0, {"loss": 0.20, "val_loss": 0.21})  # fine-tuning: the model's loss
+    x, y = plot.curve_data("train (epoch)")
+    assert list(x) == [4.0] and list(y) == [0.20]
+    assert plot.epoch_count() == 1
+    sx, sy = plot.curve_data("greedy stages (layer MSE)")
+    # Stage 1's two epochs, a gap, stage 2's: two stages' errors are never joined up.
+    np.testing.assert_array_equal(sx[[0, 1, 3]], [1.0, 2.0, 3.0])
+    assert np.isnan(sy[2]) and list(sy[[0, 1, 3]]) == [0.05, 0.04, 0.30]
+    assert plot.last_epoch_x() == 4.0
+
+
+def test_a_stage_marker_restarts_the_batch_curves(plot: LossPlot) -> None:
+    plot.add_batches(np.array([0.1, 0.5, 0.9]), np.array([0.05, 0.05, 0.05]))
+    plot.set_stage_marker(1.0, "Stage 2 of 3")
+    plot.add_batches(np.array([1.1, 1.5]), np.array([0.4, 0.4]))
+    _, raw = plot.curve_data("train (per batch)")
+    _, smooth = plot.curve_data("train (smoothed)")
+    assert np.isnan(raw[3]) and np.isnan(smooth[3])  # a gap between the stages
+    np.testing.assert_allclose(smooth[4:], 0.4)  # not an average with the previous stage
 
 
 def test_log_checkbox(plot: LossPlot, qtbot) -> None:
@@ -152,3 +203,13 @@ def test_apply_theme_both_themes(plot: LossPlot) -> None:
         palette.set_theme(name)
         plot.apply_theme()
         plot.grab()
+
+
+def test_legend_stays_small_on_a_small_plot(plot: LossPlot) -> None:
+    feed(plot, np.linspace(1, 0.1, 40))
+    legend = plot.plot_widget.getPlotItem().legend
+    assert "train (per batch)" in plot.curve_names()  # drawn...
+    assert [label.text for _, label in legend.items] == ["train (smoothed)"]  # ...not listed
+    plot.add_epoch(1.0, VAE_LOGS)  # a VAE: five entries, the per-batch curve still not one
+    assert len(legend.items) == 5
+    assert "train (per batch)" not in [label.text for _, label in legend.items]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt, Slot
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.core.denoise import corrupt_batch
 from aeviewer.core.images import mnist_style
+from aeviewer.core.latent import plane_xy, strip_offsets
+from aeviewer.gui import main_window, training_worker
 from aeviewer.gui.main_window import MainWindow
 
 TIMEOUT = 90_000
@@ -179,14 +182,63 @@ def test_noise_slider_corrupts_by_the_expected_amount(window: MainWindow, qtbot)
     assert noisy_tile.caption() == f"PSNR {psnr(clean, noisy):.1f} dB"
 
 
-def test_gallery_click_highlights_the_sample(window: MainWindow, qtbot) -> None:
+def test_gallery_click_rings_the_samples_point(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A data set larger than the epoch-end scatter: it plots a random subset of 50 of 120.
+    monkeypatch.setattr(training_worker, "EPOCH_END_LATENT_MAX", 50)
     train_to_end(window, qtbot, preset="stacked", epochs=1)
-    with qtbot.waitSignal(window.gallery.sample_clicked, timeout=5000):
-        window.gallery.sample_clicked.emit(3)
-    assert window.selected_index == 3
+    plotted = window.latent_indices
+    assert plotted is not None and len(plotted) == 50
+    assert not np.array_equal(plotted, np.arange(50))  # a subset, not the first rows
+    shown = window.gallery.indices()
+    assert len(shown) == 10 and set(shown) <= set(plotted.tolist())  # all on the scatter
+    tile = window.gallery.original_tiles()[3]
+    with qtbot.waitSignal(window.gallery.sample_clicked, timeout=5000) as blocker:
+        qtbot.mouseClick(tile, Qt.MouseButton.LeftButton, pos=tile.rect().center())
+    index = shown[3]
+    assert blocker.args == [index] and window.selected_index == index
+    assert tile.is_highlighted()
+    row = int(np.flatnonzero(window.shown_indices == index)[0])
+    where = window.latent_view.marker_position("highlight")
+    assert where is not None
+    assert where == pytest.approx(window.latent_view.point(row))
+    xy = plane_xy(window.projection, window.latent_codes, plotted)  # type: ignore[arg-type]
+    assert where == pytest.approx(tuple(xy[row]), abs=1e-5)
     np.testing.assert_array_equal(
-        window.noise_panel.tiles()[0].image(), np.asarray(window.dataset.x_val[3])
-    )  # type: ignore[union-attr]
+        window.noise_panel.tiles()[0].image(),
+        np.asarray(window.dataset.x_val[index]),  # type: ignore[union-attr]
+    )
+
+
+def test_hovering_shows_the_nearest_sample(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(training_worker, "EPOCH_END_LATENT_MAX", 50)  # rows are not samples
+    train_to_end(window, qtbot, preset="vanilla", epochs=1)
+    view = window.latent_view
+    assert window.shown_indices is not None and window.dataset is not None
+    port = view.plot_widget.viewport()
+    vb = view.plot_widget.getPlotItem().vb
+    # The point farthest from the others on screen: the mouse is unambiguously over it.
+    xy = np.array([view.point(r) for r in range(view.point_count())])
+    d = (((xy[:, None] - xy[None]) / np.array(vb.viewPixelSize())) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    row = int(np.argmax(d.min(axis=1)))
+    assert d[row].min() > 4  # more than 2 px from any other point
+    sample = int(window.shown_indices[row])
+    assert sample != row  # the label must name the sample, not the row
+    pos = view.plot_widget.mapFromScene(vb.mapViewToScene(QPointF(*view.point(row))))
+    with qtbot.waitSignal(view.sample_hovered, timeout=5000):
+        qtbot.mouseMove(port, pos)
+    assert f"sample #{sample}" in view.hover_text()
+    label = int(np.asarray(window.dataset.y_val)[sample])
+    assert window.dataset.class_names[label] in view.hover_text()
+    np.testing.assert_array_equal(view.hover_image(), np.asarray(window.dataset.x_val[sample]))
+    qtbot.wait(20)  # pyqtgraph drops moves closer than its rate limit (10 ms)
+    with qtbot.waitSignal(view.sample_hovered, timeout=5000):
+        qtbot.mouseMove(port, QPoint(3, port.height() - 3))
+    assert view.hover_image() is None
 
 
 def test_closing_during_training_stops_the_thread(qtbot, tiny: Dataset) -> None:
@@ -227,3 +279,227 @@ def test_tsne_on_demand_for_30_d_codes(window: MainWindow, qtbot) -> None:
     np.testing.assert_allclose(image, window.snapshot.decoder(window.latent_codes[5]), atol=1e-6)
     window.set_projection_kind("pca")
     assert window.projection.kind == "pca"
+
+
+def test_drawn_star_marks_the_clean_drawings_code(window: MainWindow, qtbot) -> None:
+    train_to_end(window, qtbot, preset="stacked", epochs=1)
+    window.noise_panel.gaussian_slider.setValue(60)  # a noisy copy lands elsewhere
+    canvas = window.canvas_panel.canvas
+    w, h = canvas.width(), canvas.height()
+    _drag(canvas, qtbot, [(w // 3, h // 4), (2 * w // 3, h // 4), (w // 2, 4 * h // 5)])
+    snap, proj = window.snapshot, window.projection
+    assert snap is not None and proj is not None
+    clean = mnist_style(canvas.image())
+    want = proj.transform(snap.encoder(clean[None]))[0]
+    star = window.latent_view.marker_position("drawn")
+    assert star == pytest.approx((float(want[0]), float(want[1])), abs=1e-4)
+    noisy = window.noise_panel.tiles()[1].image()
+    off = proj.transform(snap.encoder(noisy[None]))[0]
+    assert star != pytest.approx((float(off[0]), float(off[1])), abs=1e-4)
+
+
+def test_pca_inverse_click_on_30_d_codes(window: MainWindow, qtbot) -> None:
+    train_to_end(window, qtbot, preset="stacked", epochs=1)
+    proj = window.projection
+    assert proj is not None and proj.kind == "pca" and proj.latent_dim == 30
+    assert "PCA inverse" in window.latent_view.plot_widget.getPlotItem().titleLabel.text
+    xy = proj.transform(window.latent_codes)  # type: ignore[arg-type]
+    target = xy.mean(axis=0) + 0.5 * xy.std(axis=0)
+    with qtbot.waitSignal(window.latent_view.latent_clicked, timeout=5000) as blocker:
+        _click_view_at(window, qtbot, float(target[0]), float(target[1]))
+    cx, cy = blocker.args
+    code = proj.inverse(np.array([cx, cy], np.float32))
+    assert code.shape == (30,)
+    assert window.snapshot is not None
+    np.testing.assert_allclose(window.preview.image(), window.snapshot.decoder(code), atol=1e-6)
+    assert window.preview.caption().endswith(", …)")  # the code's first values, not all 30
+
+
+def test_click_before_the_first_codes_is_refused_with_a_hint(window: MainWindow, qtbot) -> None:
+    window.controls.set_preset("stacked")  # 30-D codes: a click needs their PCA plane
+    window.controls.batch_spin.setValue(32)
+    window.start(paused=True)
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=TIMEOUT)
+    assert window.latent_codes is None and window.projection is None
+    _click_view_at(window, qtbot, 0.4, 0.6)  # an exception in the slot fails the test
+    assert window.preview.image() is None
+    assert window.clicked_point is None  # not decoded again at every snapshot
+    assert window.latent_view.marker_position("click") is None
+    assert "codes" in window.controls.hint.text()
+    window.step()  # one batch: the first live codes, and a PCA plane to click through
+    qtbot.waitUntil(lambda: window.projection is not None, timeout=TIMEOUT)
+    xy = window.latent_view.point(0)
+    with qtbot.waitSignal(window.latent_view.latent_clicked, timeout=5000) as blocker:
+        _click_view_at(window, qtbot, *xy)
+    code = window.projection.inverse(np.array(blocker.args, np.float32))  # type: ignore[union-attr]
+    np.testing.assert_allclose(
+        window.preview.image(),
+        window.snapshot.decoder(code),  # type: ignore[union-attr]
+        atol=1e-6,
+    )
+    window.stop()
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+
+
+def test_one_d_codes_show_as_a_strip_and_decode(window: MainWindow, qtbot) -> None:
+    window.controls.latent_spin.setValue(1)
+    train_to_end(window, qtbot, preset="vanilla", epochs=1)
+    view, proj = window.latent_view, window.projection
+    assert proj is not None and proj.strip
+    assert view.point_count() == 120
+    rows = np.arange(120)
+    assert window.latent_codes is not None and window.shown_indices is not None
+    heights = strip_offsets(window.shown_indices)
+    np.testing.assert_allclose([view.point(r)[1] for r in rows], heights)
+    np.testing.assert_allclose([view.point(r)[0] for r in rows], window.latent_codes[:, 0])
+    image = window.decode_point(0.25, 0.8)
+    assert window.snapshot is not None
+    np.testing.assert_allclose(image, window.snapshot.decoder(np.array([0.25], np.float32)))
+
+
+class _Recorder(QObject):
+    """Reports from the training thread, in the order the GUI thread receives them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, object]] = []
+
+    @Slot(object)  # a declared slot: see PYSIDE-3124 in main_window.py
+    def on_latent(self, report: object) -> None:
+        self.events.append(("latent", report))
+
+    @Slot(float, object)
+    def on_epoch(self, x: float, report: object) -> None:
+        self.events.append(("epoch", report))
+
+
+def test_live_subsample_during_the_epoch_then_the_whole_set(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_window, "LIVE_LATENT", 40)  # the live subsample of 120
+    recorder = _Recorder()
+    window.worker.latent_updated.connect(recorder.on_latent)
+    window.worker.epoch_ended.connect(recorder.on_epoch)
+    train_to_end(window, qtbot, preset="vanilla", epochs=1)
+    kinds = [k for k, _ in recorder.events]
+    first_epoch = kinds.index("epoch")
+    live = [r for k, r in recorder.events[:first_epoch] if k == "latent"]
+    assert live and all(r.partial for r in live)  # type: ignore[attr-defined]
+    assert all(len(r.indices) == 40 for r in live)  # type: ignore[attr-defined]
+    end = [r for k, r in recorder.events[first_epoch:] if k == "latent"]
+    assert len(end) == 1 and not end[0].partial  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(end[0].indices, np.arange(120))  # type: ignore[attr-defined]
+    assert window.latent_view.point_count() == 120
+    rec = window.history.record(1)
+    assert rec is not None and rec.codes is not None and len(rec.codes) == 120
+
+
+def test_tsne_is_shown_after_a_run_with_tsne_selected(window: MainWindow, qtbot) -> None:
+    window.set_projection_kind("tsne")  # chosen before Start: epochs are shorter than a map
+    train_to_end(window, qtbot, preset="stacked", epochs=3)
+    title = window.latent_view.plot_widget.getPlotItem().titleLabel
+
+    def final_map_shown() -> bool:
+        p = window.projection
+        return p is not None and p.kind == "tsne" and window._tsne_shown == 3
+
+    qtbot.waitUntil(final_map_shown, timeout=90_000)
+    assert window.codes_epoch == 3
+    assert "t-SNE" in title.text and "updating" not in title.text
+    assert window.tsne_xy is not None
+    assert window.latent_view.point(5) == pytest.approx(tuple(window.tsne_xy[5]))
+    final = window.tsne_xy
+    # The time machine shows epoch 1 with a map of epoch 1's own codes.
+    window.timeline.select(1)
+    qtbot.waitUntil(lambda: window._tsne_shown == 1, timeout=90_000)
+    assert window.projection is not None and window.projection.kind == "tsne"
+    rec = window.history.record(1)
+    assert rec is not None and window.latent_codes is rec.codes
+    assert not np.allclose(window.tsne_xy, final)
+    window.timeline.select(3)  # back to the latest: its map is known, shown at once
+    assert window._tsne_shown == 3 and window.tsne_xy is final
+
+
+def test_learning_rate_moved_during_a_run_reaches_the_optimizer(
+    window: MainWindow, qtbot
+) -> None:
+    window.controls.epochs_spin.setValue(200)
+    start(window, qtbot, preset="vanilla", epochs=200)
+    qtbot.waitUntil(
+        lambda: window.trainer is not None and window.trainer.steps > 3, timeout=TIMEOUT
+    )
+    trainer = window.trainer
+    assert trainer is not None and trainer.ae is not None
+    optimizer = trainer.ae.model.optimizer
+    before = float(np.asarray(optimizer.learning_rate))
+    spin = window.controls.lr_spin
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_Up)  # the arrow doubles it
+    assert spin.value() == pytest.approx(2 * before)
+    qtbot.waitUntil(
+        lambda: float(np.asarray(optimizer.learning_rate)) == pytest.approx(2 * before),
+        timeout=10_000,
+    )
+    window.stop()
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+
+
+def test_the_gui_thread_never_calls_a_keras_model(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keras
+
+    callers: list[str] = []
+    for name in ("__call__", "predict", "predict_on_batch"):
+        original = getattr(keras.Model, name)
+
+        def record(self, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            callers.append(threading.current_thread().name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(keras.Model, name, record)
+    start(window, qtbot, preset="vanilla", epochs=200)
+    qtbot.waitUntil(lambda: window.latent_view.point_count() > 0, timeout=TIMEOUT)
+    canvas = window.canvas_panel.canvas
+    w, h = canvas.width(), canvas.height()
+    for i in range(4):  # clicks and strokes while it trains
+        x, y = window.latent_view.point(i)
+        _click_view_at(window, qtbot, x, y)
+        _drag(canvas, qtbot, [(w // 3 + 9 * i, h // 4), (w // 2, h // 2), (w // 2, 3 * h // 4)])
+        qtbot.wait(50)
+    assert window.preview.image() is not None  # the clicks were decoded
+    window.stop()
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+    assert callers, "the patch saw no model call at all"  # the training thread's
+    assert threading.main_thread().name not in callers
+
+
+def test_window_state_is_remembered_across_windows(
+    qtbot, tiny: Dataset, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AEVIEWER_SETTINGS", str(tmp_path / "settings.ini"))
+    bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+    first = MainWindow(tiny, restore=True)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.wait(50)  # the first launch lays itself out
+    assert first.dockWidgetArea(first.preview_dock) != bottom
+    # The lecturer rearranges: draw and gallery in tabs, the preview at the bottom, lower.
+    first.resize(first.width(), 650)  # the offscreen screen is 800 x 800: restoring clamps
+    first.tabifyDockWidget(first.gallery_dock, first.draw_dock)
+    first.addDockWidget(bottom, first.preview_dock)
+    first.set_theme("light")
+    qtbot.wait(50)
+    first.close()
+    second = MainWindow(tiny, restore=True)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.wait(50)  # a default layout, were one applied, would run now
+    try:
+        assert second.height() == 650
+        assert second.dockWidgetArea(second.preview_dock) == bottom
+        assert second.draw_dock in second.tabifiedDockWidgets(second.gallery_dock)
+        assert second.theme_actions["light"].isChecked()
+    finally:
+        second.set_theme("dark")
+        second.close()

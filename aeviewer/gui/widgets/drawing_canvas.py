@@ -64,8 +64,9 @@ class DrawingCanvas(QWidget):
         self._hint_visible = False
         self._colors: dict[str, QColor] = {}
         self.setMinimumSize(280, 280)
+        # Any shape: the drawing square is centred in it (canvas_rect). As tall as it is wide
+        # (height-for-width), it pushed the brush row out of a 1080p window's bottom row.
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.apply_theme()
@@ -260,12 +261,6 @@ class DrawingCanvas(QWidget):
             self._end_stroke()
         event.accept()
 
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return width
-
     def sizeHint(self) -> QSize:
         return QSize(320, 320)
 
@@ -315,7 +310,7 @@ class CanvasPanel(QWidget):
         self.brush_slider.setRange(BRUSH_MIN, BRUSH_MAX)
         self.brush_slider.setValue(self.canvas.brush_width())
         self.brush_slider.setPageStep(4)
-        self.brush_slider.setMinimumWidth(120)
+        self.brush_slider.setMinimumWidth(80)  # the row fits under a 300 px canvas
         self.brush_label = QLabel(self)
         self.brush_label.setObjectName("caption")
         # No fixed width: the app's stylesheet enlarges the font after construction.
@@ -325,17 +320,20 @@ class CanvasPanel(QWidget):
         for w in (brush_name, self.brush_label, self.eraser_button, self.clear_button):
             w.setFont(palette.font(palette.BASE_POINT_SIZE))
 
-        controls = QHBoxLayout()
-        controls.addWidget(brush_name)
-        controls.addWidget(self.brush_slider, 1)
-        controls.addWidget(self.brush_label)
-        controls.addSpacing(8)
-        controls.addWidget(self.eraser_button)
-        controls.addWidget(self.clear_button)
+        # Two short rows rather than one long one: the panel is then as narrow as the canvas,
+        # and the denoising strip beside it gets the width (1080p).
+        brush = QHBoxLayout()
+        brush.addWidget(brush_name)
+        brush.addWidget(self.brush_slider, 1)
+        brush.addWidget(self.brush_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.eraser_button, 1)
+        buttons.addWidget(self.clear_button, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas, 1)
-        layout.addLayout(controls)
+        layout.addLayout(brush)
+        layout.addLayout(buttons)
 
         self.brush_slider.valueChanged.connect(self._on_brush_slider_value_changed)
         self.eraser_button.toggled.connect(self._on_eraser_button_toggled)

@@ -79,6 +79,7 @@ class ImageTile(QWidget):
         self._placeholder = ""
         self._min_size = int(min_size)
         self._fit = False
+        self._hint_width: int | None = None  # set_hint_width
         self._reserve_caption = reserve_caption
         self._image: np.ndarray | None = None
         self._qimage: QImage | None = None
@@ -139,10 +140,8 @@ class ImageTile(QWidget):
         """Set the bold line above the image (empty hides it)."""
         if text == self._title:
             return
-        changed_height = bool(text) != bool(self._title)
         self._title = text
-        if changed_height:
-            self.updateGeometry()
+        self.updateGeometry()  # its height, and its width (never narrower than the title)
         self.update()
 
     def title(self) -> str:
@@ -229,13 +228,31 @@ class ImageTile(QWidget):
             int(side * self._aspect()) + 2 * _MARGIN + self._title_height() + self._caption_height()
         )
 
+    def _title_width(self) -> int:
+        if not self._title:
+            return 0
+        return QFontMetrics(self._text_font(True)).horizontalAdvance(self._title) + 4
+
+    def set_hint_width(self, width: int | None) -> None:
+        """Prefer this width (``None``: about 5/3 of the minimum size): a gallery sizes its
+        tiles to the room it has."""
+        if width != self._hint_width:
+            self._hint_width = width
+            self.updateGeometry()
+
     def sizeHint(self) -> QSize:
-        w = round(self._min_size * 5 / 3) + 2 * _MARGIN
+        if self._hint_width is not None:
+            w = max(self._hint_width, self._min_size + 2 * _MARGIN)
+        else:
+            w = max(round(self._min_size * 5 / 3) + 2 * _MARGIN, self._title_width())
         return QSize(w, self.heightForWidth(w))
 
     def minimumSizeHint(self) -> QSize:
-        w = self._min_size + 2 * _MARGIN
-        return QSize(w, self.heightForWidth(w))
+        # Never narrower than the title: "Reconstruction" was cut to "Reconstru…" at 1080p.
+        # A fitted image may be narrower than its tile: the height is the image's minimum.
+        side = self._min_size + 2 * _MARGIN
+        w = max(side, self._title_width())
+        return QSize(w, self.heightForWidth(side if self._fit else w))
 
     # ----------------------------------------------------------------- events
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -16,8 +16,10 @@ from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
+from aeviewer.gui.widgets.image_tile import ImageTile
 
 POINT_PX = max(8, round(palette.BASE_POINT_SIZE * 0.75))  # data points: readable, not blobs
+HOVER_TILE_PX = 120  # the hovered sample's image: 28x28 shown 4x, readable from a few rows back
 _PAD = 0.06  # padding of a fresh fit, as a fraction of the data span
 _GROW_PAD = 0.15  # headroom added when points leave the view: slow drift doesn't jump each frame
 _SHRINK_BELOW = 0.4  # refit when the data fill less than this fraction of the view on an axis
@@ -84,6 +86,7 @@ class LatentView(QWidget):
         View (data) coordinates of a left click (not a drag) inside the plot area.
     sample_hovered(int)
         Row of the nearest point under the mouse in the last ``set_points`` array, or -1.
+        The owner may answer with :meth:`set_hover_image` to show that sample beside it.
     """
 
     latent_clicked = Signal(float, float)
@@ -94,6 +97,7 @@ class LatentView(QWidget):
         self.setMinimumSize(400, 350)
         self._x = self._y = np.empty(0)
         self._labels: np.ndarray | None = None
+        self._ids: np.ndarray | None = None  # the sample (dataset row) behind each point
         self._class_names: tuple[str, ...] = ()
         self._class_noun = "class"
         self._index: dict[int | None, np.ndarray] = {}
@@ -116,6 +120,7 @@ class LatentView(QWidget):
         item.autoBtn.clicked.disconnect()
         item.autoBtn.clicked.connect(self._on_auto_button_clicked)
         self._vb.sigRangeChangedManually.connect(self._on_vb_range_changed_manually)
+        self._vb.sigRangeChanged.connect(self._on_vb_range_changed)
         scene = self._plot.scene()
         scene.sigMouseClicked.connect(self._on_scene_mouse_clicked)
         scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
@@ -147,6 +152,12 @@ class LatentView(QWidget):
         self._message_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._message_label.hide()
 
+        # The hovered sample itself, beside its point: "hovering shows the nearest sample".
+        self._hover_tile = ImageTile(parent=self._plot, min_size=HOVER_TILE_PX - 8)
+        self._hover_tile.setFixedSize(HOVER_TILE_PX, HOVER_TILE_PX)
+        self._hover_tile.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._hover_tile.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._plot)
@@ -160,6 +171,7 @@ class LatentView(QWidget):
         class_names: Sequence[str] = (),
         *,
         auto_range: bool = True,
+        ids: np.ndarray | None = None,
     ) -> None:
         """Show codes ``xy`` (N, 2) coloured by int ``labels`` (N,), or in one colour if None.
 
@@ -167,6 +179,9 @@ class LatentView(QWidget):
         ----------
         class_names
             Legend/hover names indexed by label (e.g. "T-shirt/top"); otherwise numbers.
+        ids
+            The sample number of each point (its row in the data set), named on hover;
+            by default the point's row in ``xy``.
         auto_range
             Fit the view to the points unless the user zoomed or panned since (see
             :meth:`reset_view`). It grows when points leave it and shrinks only when they fill
@@ -181,8 +196,11 @@ class LatentView(QWidget):
             pts = np.where(np.isfinite(pts), pts, np.nan)
         self._x = np.ascontiguousarray(pts[:, 0])
         self._y = np.ascontiguousarray(pts[:, 1])
+        if ids is not None and len(ids) != len(pts):
+            raise ValueError(f"{len(ids)} ids for {len(pts)} points")
         self._class_names = tuple(class_names)
         self._update_index(labels, len(pts))
+        self._ids = None if ids is None else np.asarray(ids, dtype=np.int64)
         for key in [k for k in self._items if k not in self._index]:
             self._plot.removeItem(self._items.pop(key))
         for key, idx in self._index.items():
@@ -245,6 +263,18 @@ class LatentView(QWidget):
         """Number of points shown."""
         return int(self._x.shape[0])
 
+    def point(self, row: int) -> tuple[float, float]:
+        """Where point ``row`` of the last ``set_points`` is drawn."""
+        return float(self._x[row]), float(self._y[row])
+
+    def hover_text(self) -> str:
+        """The hover label's text, ``""`` while nothing is hovered."""
+        return str(self._hover_text.toPlainText()) if self._hover_text.isVisible() else ""
+
+    def hover_image(self) -> np.ndarray | None:
+        """The image shown beside the hovered point, or ``None`` when none is shown."""
+        return self._hover_tile.image() if self._hover_tile.isVisible() else None
+
     def scatter_items(self) -> dict[int | None, pg.ScatterPlotItem]:
         """The scatter item of each class present (key ``None`` when unlabelled)."""
         return dict(self._items)
@@ -291,6 +321,37 @@ class LatentView(QWidget):
     def set_drawn_point(self, x: float | None, y: float | None) -> None:
         """Put the star marking the code of the drawn digit at (x, y); ``None`` hides it."""
         self._place(self._drawn_item, x, y)
+
+    def set_hover_image(self, image: np.ndarray | None) -> None:
+        """Show ``image`` (2-D, 0..1) beside the hovered point; ``None`` hides it. It hides by
+        itself when the mouse leaves the points."""
+        if image is None or self._hovered < 0:
+            self._hover_tile.hide()
+            return
+        self._hover_tile.set_image(image)
+        self._place_hover_tile()
+        self._hover_tile.show()
+        self._hover_tile.raise_()
+
+    def _place_hover_tile(self) -> None:
+        """Below the hovered point, on the side its label is (the label sits above it)."""
+        i = self._hovered
+        if not 0 <= i < len(self._x) or not np.isfinite(self._x[i] + self._y[i]):
+            self._hover_tile.hide()
+            return
+        scene = self._vb.mapViewToScene(QPointF(float(self._x[i]), float(self._y[i])))
+        port = self._plot.viewport()
+        p = port.mapTo(self._plot, self._plot.mapFromScene(scene))  # the tile's parent's pixels
+        size, gap = HOVER_TILE_PX, 14
+        right_side = self._hover_text.anchor.x() < 0.5  # the label reads to the right
+        x = p.x() + gap if right_side else p.x() - gap - size
+        y = p.y() + gap
+        area = port.geometry()
+        if y + size > area.bottom():  # no room below: above, beside the label
+            y = p.y() - gap - size
+        x = min(max(x, area.left()), area.right() - size)
+        y = min(max(y, area.top()), area.bottom() - size)
+        self._hover_tile.move(int(x), int(y))
 
     def set_highlight(self, index: int | None) -> None:
         """Ring point ``index`` of the current points; it follows later ``set_points``."""
@@ -394,6 +455,10 @@ class LatentView(QWidget):
     def _on_vb_range_changed_manually(self, _mask: object) -> None:
         self._user_moved = True
 
+    def _on_vb_range_changed(self, *_: object) -> None:
+        if self._hover_tile.isVisible():
+            self._place_hover_tile()  # keep it beside its point when the view moves
+
     def _on_auto_button_clicked(self) -> None:  # pyqtgraph's "A" button
         self.reset_view()
 
@@ -481,12 +546,14 @@ class LatentView(QWidget):
         self._hovered = index
         if index < 0:
             self._hover_text.hide()
+            self._hover_tile.hide()
         else:
             self._show_hover(index)
         self.sample_hovered.emit(index)
 
     def _show_hover(self, index: int) -> None:
-        text = f"sample #{index}"
+        sample = index if self._ids is None else int(self._ids[index])
+        text = f"sample #{sample}"
         if self._labels is not None:
             text = f"{self._class_name(int(self._labels[index]), self._class_noun)} · {text}"
         self._hover_text.setText(text)
@@ -495,6 +562,8 @@ class LatentView(QWidget):
         right = self._x[index] > x0 + 0.6 * (x1 - x0)  # keep the box on the plot
         self._hover_text.setAnchor((1.08, 1.1) if right else (-0.08, 1.1))
         self._hover_text.show()
+        if self._hover_tile.isVisible():
+            self._place_hover_tile()
 
     # --------------------------------------------------------------- theme
     def apply_theme(self) -> None:
@@ -509,9 +578,14 @@ class LatentView(QWidget):
         panel.setAlpha(200)
         self._legend.setBrush(QBrush(panel))
         self._legend.setPen(palette.pen(t.muted, 1.0))
+        self._legend.setLabelTextSize(f"{palette.pt(13)}pt")  # presenter mode scales pt()
         self._legend.setLabelTextColor(t.foreground)
         for _, label in self._legend.items:  # setLabelTextColor does not re-render old labels
             label.setText(label.text)
+        # Rows shrink back after presenter mode's larger labels: updateSize alone keeps the
+        # stretched rows (its size comes from the items' current heights).
+        self._legend.resize(self._legend.layout.preferredSize())
+        self._legend.updateSize()
         accent = palette.pen(t.accent, 3.0)
         self._path.setPen(accent)
         self._click_item.setPen(accent)
@@ -520,11 +594,15 @@ class LatentView(QWidget):
         self._highlight_item.setBrush(QBrush(Qt.BrushStyle.NoBrush))
         self._drawn_item.setPen(palette.pen(t.marker, 2.0))
         self._drawn_item.setBrush(QBrush(QColor(t.accent)))
+        self._hover_text.setFont(palette.font(14))
         self._hover_text.setColor(t.foreground)
         self._hover_text.fill = QBrush(panel)
         self._hover_text.border = QPen(palette.pen(t.muted, 1.0))
         self._hover_text.update()
-        self._message_label.setStyleSheet(f"background: transparent; color: {t.muted};")
+        self._hover_tile.apply_theme()
+        self._message_label.setStyleSheet(  # a style sheet size: the app's would win over setFont
+            f"background: transparent; color: {t.muted}; font-size: {palette.pt(20)}pt;"
+        )
 
     def _style_axes(self) -> None:
         t = palette.theme()
@@ -539,12 +617,15 @@ class LatentView(QWidget):
             # No SI prefix: "z₂ (x0.001)" puzzles a class (siPrefixEnableRanges=() rather
             # than enableAutoSIPrefix(False), which freezes the scale in pyqtgraph 0.14).
             axis.setLabel(
-                text or None, color=t.foreground, siPrefixEnableRanges=(), **{"font-size": "14pt"}
+                text or None,
+                color=t.foreground,
+                siPrefixEnableRanges=(),
+                **{"font-size": f"{palette.pt(14)}pt"},
             )
 
     def _style_title(self) -> None:
         item = self._plot.getPlotItem()
         if self._title:
-            item.setTitle(self._title, color=palette.theme().foreground, size="14pt")
+            item.setTitle(self._title, color=palette.theme().foreground, size=f"{palette.pt(14)}pt")
         else:
             item.setTitle(None)

@@ -26,12 +26,16 @@ _LOG_FLOOR = 1e-6  # shown instead of values <= 0 in log mode when a curve has n
 CURVE_NAMES = {
     "raw": "train (per batch)",
     "smooth": "train (smoothed)",
+    "stage": "greedy stages (layer MSE)",
     "train": "train (epoch)",
     "val": "validation",
     "recon": "reconstruction",
-    "kl": "KL",
+    "kl": "KL (right axis)",
     "sparsity": "sparsity",
 }
+# The VAE's KL term is about a twentieth of its reconstruction term: on their shared axis it
+# is a flat line at the bottom. It gets an axis of its own, on the right, so its shape shows.
+_RIGHT_AXIS = ("kl",)
 # Keras log key -> curve key. Validation parts of a VAE's loss are left out: seven curves are
 # too many to read from the back row, and the total validation loss already shows overfitting.
 _LOG_KEYS = {
@@ -140,7 +144,7 @@ class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._smoothing = SMOOTHING
-        self.setMinimumSize(400, 250)
+        self.setMinimumSize(320, 180)  # fits under the controls of a 1015 px window
         self._series = {
             key: _Series(1024 if key in ("raw", "smooth") else 64) for key in CURVE_NAMES
         }
@@ -148,6 +152,7 @@ class LossPlot(QWidget):
         self._ema = 0.0  # biased running average, debiased on output
         self._ema_steps = 0
         self._stages: list[pg.InfiniteLine] = []
+        self._last_stage = ""  # the greedy stage of the last "stage" point (a new one: a gap)
 
         self._plot = pg.PlotWidget()
         item = self._plot.getPlotItem()
@@ -161,6 +166,17 @@ class LossPlot(QWidget):
             # from a pixmap, not by re-rendering every tick label at each data update.
             item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # its backdrop
+
+        # The right-hand axis and its own view box (x linked to the main one), for the KL term.
+        self._right_vb = pg.ViewBox(enableMenu=False)
+        item.scene().addItem(self._right_vb)
+        right = item.getAxis("right")
+        right.linkToView(self._right_vb)
+        right.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._right_vb.setXLink(item.vb)
+        self._right_vb.setMouseEnabled(x=False, y=False)  # it follows the main view's x
+        item.vb.sigResized.connect(self._on_vb_resized)
+        item.hideAxis("right")
 
         self._log_check = QCheckBox("log y")
         self._log_check.setFont(palette.font(12))
@@ -209,13 +225,33 @@ class LossPlot(QWidget):
         """EMA weight of the past (0: no smoothing); applies to batches added from now on."""
         self._smoothing = min(max(float(beta), 0.0), 0.99)
 
-    def add_epoch(self, epoch: float, logs: Mapping[str, float]) -> None:
+    def add_epoch(self, epoch: float, logs: Mapping[str, float], stage: str = "train") -> None:
         """Append the epoch-end values of ``logs`` at x = ``epoch``.
 
         Uses ``loss``, ``val_loss`` and, when present, ``reconstruction_loss``, ``kl_loss``
-        (VAE: reconstruction and KL drawn separately) and ``sparsity_loss``; other keys and
-        non-finite values are ignored.
+        (VAE: reconstruction and KL drawn separately, KL on its own right-hand axis) and
+        ``sparsity_loss``; other keys and non-finite values are ignored.
+
+        Parameters
+        ----------
+        stage
+            ``"train"`` for the model's own loss; a greedy pre-training stage's name (e.g.
+            ``"stage1"``) puts its ``loss``, a hidden layer's reconstruction error, on a
+            separate "greedy stages" curve with a gap between stages: it is not the loss the
+            fine-tuning curve measures.
         """
+        if stage != "train":
+            loss = logs.get("loss")
+            if loss is None or not math.isfinite(loss):
+                return
+            series = self._series["stage"]
+            if series.n and stage != self._last_stage:  # a new stage: do not join them up
+                series.append(np.array([float(epoch)]), np.array([np.nan]))
+            self._last_stage = stage
+            series.append(np.array([float(epoch)]), np.array([float(loss)]))
+            self._refresh("stage")
+            self._update_extent()
+            return
         for log_key, key in _LOG_KEYS.items():
             if log_key in logs and math.isfinite(logs[log_key]):  # a diverged run: no point
                 self._series[key].append(np.array([float(epoch)]), np.array([float(logs[log_key])]))
@@ -227,10 +263,16 @@ class LossPlot(QWidget):
         item = self._plot.getPlotItem()
         for series in self._series.values():
             series.clear()
-        for curve in self._curves.values():
-            item.removeItem(curve)  # also leaves the legend
+        for key, curve in self._curves.items():
+            if key in _RIGHT_AXIS:
+                self._right_vb.removeItem(curve)
+                self._legend.removeItem(curve)
+            else:
+                item.removeItem(curve)  # also leaves the legend
         self._curves.clear()
         self._legend.hide()
+        item.hideAxis("right")
+        self._last_stage = ""
         for line in self._stages:
             item.removeItem(line)
         self._stages.clear()
@@ -259,8 +301,33 @@ class LossPlot(QWidget):
         """Number of stage markers shown."""
         return len(self._stages)
 
+    def last_epoch_x(self) -> float:
+        """x of the last epoch point, of the model or of a greedy stage (0 before any)."""
+        xs = [float(np.nanmax(self._series[k].x)) for k in ("train", "stage") if self._series[k].n]
+        return max(xs, default=0.0)
+
+    def curve_axis(self, name: str) -> str:
+        """``"left"`` or ``"right"``: the axis the curve called ``name`` is drawn against."""
+        key = next(k for k, v in CURVE_NAMES.items() if v == name)
+        return "right" if key in _RIGHT_AXIS else "left"
+
+    def axis_label(self, side: str) -> str:
+        """The label text of axis ``side`` (``"left"``, ``"right"``, ``"bottom"``), ``""`` when
+        the axis is hidden."""
+        axis = self._plot.getPlotItem().getAxis(side)
+        return str(axis.labelText) if axis.isVisible() else ""
+
     def set_stage_marker(self, epoch: float, text: str) -> None:
-        """Draw a dashed vertical line labelled ``text`` at x = ``epoch`` (cleared by clear())."""
+        """Draw a dashed vertical line labelled ``text`` at x = ``epoch`` (cleared by clear()).
+
+        The per-batch curves start afresh there (a gap, and the average restarts): each greedy
+        stage, and the fine-tuning after them, measures a different reconstruction.
+        """
+        if self._series["raw"].n:
+            for key in ("raw", "smooth"):
+                self._series[key].append(np.array([float(epoch)]), np.array([np.nan]))
+                self._refresh(key)
+        self._ema, self._ema_steps = 0.0, 0
         t = palette.theme()
         line = pg.InfiniteLine(
             pos=float(epoch),
@@ -293,12 +360,26 @@ class LossPlot(QWidget):
         for key in self._curves:
             self._refresh(key)  # clip (or unclip) before pyqtgraph takes log10
         self._update_extent()
-        self._plot.getPlotItem().setLogMode(y=on)
+        self._plot.getPlotItem().setLogMode(y=on)  # its own curves and both axes
+        for key in _RIGHT_AXIS:  # the right view box's curves are not the plot item's
+            if key in self._curves:
+                self._curves[key].setLogMode(False, on)
+        self._right_vb.enableAutoRange(y=True)
         self.log_y_changed.emit(on)
+
+    def _on_vb_resized(self, *_: object) -> None:
+        # The right view box lies exactly over the main one (pyqtgraph's MultiplePlotAxes).
+        vb = self._plot.getPlotItem().vb
+        self._right_vb.setGeometry(vb.sceneBoundingRect())
+        self._right_vb.linkedViewChanged(vb, self._right_vb.XAxis)
 
     # -------------------------------------------------------------- drawing
     def _update_extent(self) -> None:
-        held = [s for s in self._series.values() if s.n and s.lo <= s.hi]
+        held = [
+            s
+            for k, s in self._series.items()
+            if s.n and s.lo <= s.hi and k not in _RIGHT_AXIS  # the right axis ranges itself
+        ]
         if not held:
             self._extent.set_bounds(None, None)
             return
@@ -332,9 +413,19 @@ class LossPlot(QWidget):
         curve = pg.PlotDataItem(name=CURVE_NAMES[key], connect="finite", antialias=key != "raw")
         self._curves[key] = curve
         self._style_curve(key)
+        item = self._plot.getPlotItem()
+        if key in _RIGHT_AXIS:
+            curve.setLogMode(False, self.log_y())
+            self._right_vb.addItem(curve)
+            self._legend.addItem(curve, CURVE_NAMES[key])
+            item.showAxis("right")
+            self._style_right_axis()
+            self._on_vb_resized()
+            self._fit_legend()
+            return curve
         # PlotItem.addItem applies the plot's own downsampling and clip-to-view (off) to the
         # curve: per-batch curves get theirs after it.
-        self._plot.getPlotItem().addItem(curve)
+        item.addItem(curve)
         if key in ("raw", "smooth"):
             # About one drawn point per pixel: a long run (thousands of batches) then costs
             # what a short one does to repaint 20 times a second.
@@ -344,13 +435,20 @@ class LossPlot(QWidget):
             curve.setZValue(5 if key == "smooth" else 0)
         else:
             curve.setZValue(10)
-        self._legend.show()
+        if key == "raw":
+            # The faint per-batch curve is the smoothed one's context, not a line to look up:
+            # its legend row cost the plot, a small one under the controls, a sixth of it.
+            self._legend.removeItem(curve)
+        self._fit_legend()
         return curve
+
+    def _fit_legend(self) -> None:
+        self._legend.setVisible(bool(self._legend.items))  # an empty legend is a stray box
 
     def _style_curve(self, key: str) -> None:
         t = palette.theme()
         curve = self._curves[key]
-        symbol: dict[str, str] = {"train": "o", "val": "s", "recon": "t", "kl": "d"}
+        symbol: dict[str, str] = {"train": "o", "val": "s", "recon": "t", "kl": "d", "stage": "t1"}
         if key == "raw":
             curve.setPen(palette.pen(t.raw, 1.0, 60))
             return
@@ -361,14 +459,28 @@ class LossPlot(QWidget):
             "recon": self._dashed(t.train, 2.5, Qt.PenStyle.DashLine),
             "kl": self._dashed(t.accent, 2.5, Qt.PenStyle.DashLine),
             "sparsity": self._dashed(t.accent, 2.5, Qt.PenStyle.DashDotLine),
+            "stage": self._dashed(t.muted, 2.5, Qt.PenStyle.DashDotLine),
         }
         curve.setPen(pens[key])
         if key != "smooth":
-            color = {"val": t.val, "kl": t.accent, "sparsity": t.accent}.get(key, t.train)
+            color = {"val": t.val, "kl": t.accent, "sparsity": t.accent, "stage": t.muted}.get(
+                key, t.train
+            )
             curve.setSymbol(symbol.get(key, "x"))
             curve.setSymbolSize(10)
             curve.setSymbolBrush(QBrush(QColor(color)))
             curve.setSymbolPen(palette.pen(t.background, 1.5))
+
+    def _style_right_axis(self) -> None:
+        t = palette.theme()
+        axis = self._plot.getPlotItem().getAxis("right")
+        axis.setPen(palette.pen(t.accent, 1.5))  # the colour of its curve
+        axis.setTextPen(t.accent)
+        axis.setTickFont(palette.font(12))
+        axis.setStyle(maxTickLevel=1, showValues=True)
+        axis.setLabel(
+            "KL", color=t.accent, siPrefixEnableRanges=(), **{"font-size": f"{palette.pt(14)}pt"}
+        )
 
     @staticmethod
     def _dashed(color: str, width: float, style: Qt.PenStyle) -> QPen:
@@ -398,18 +510,28 @@ class LossPlot(QWidget):
             # No SI prefix ("loss (x0.001)" confuses more than it helps). Not
             # enableAutoSIPrefix(False): in pyqtgraph 0.14 it freezes the scale of the moment.
             axis.setLabel(
-                text, color=t.foreground, siPrefixEnableRanges=(), **{"font-size": "14pt"}
+                text,
+                color=t.foreground,
+                siPrefixEnableRanges=(),
+                **{"font-size": f"{palette.pt(14)}pt"},  # presenter mode scales pt()
             )
+        self._legend.setLabelTextSize(f"{palette.pt(12)}pt")
         self._legend.setBrush(self._label_fill())
         self._legend.setPen(palette.pen(t.muted, 1.0))
         self._legend.setLabelTextColor(t.foreground)
         for _, label in self._legend.items:  # setLabelTextColor does not re-render old labels
             label.setText(label.text)
+        # Rows shrink back after presenter mode's larger labels: updateSize alone keeps the
+        # stretched rows (its size comes from the items' current heights).
+        self._legend.resize(self._legend.layout.preferredSize())
+        self._legend.updateSize()
         for key in self._curves:
             self._style_curve(key)
+        self._style_right_axis()
         for line in self._stages:
             line.setPen(self._dashed(t.muted, 2.0, Qt.PenStyle.DashLine))
             line.label.setColor(t.foreground)
+            line.label.setFont(palette.font(12))
             line.label.fill = self._label_fill()
             line.label.update()
         self._legend.update()

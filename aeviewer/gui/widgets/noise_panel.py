@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -73,7 +74,7 @@ class NoisePanel(QWidget):
             slider.setRange(0, round(spec.maximum * _STEPS_PER_UNIT))
             slider.setSingleStep(1)
             slider.setPageStep(5)
-            slider.setMinimumWidth(160)
+            slider.setMinimumWidth(110)
             value = QLabel(self)
             value.setFont(palette.font(palette.BASE_POINT_SIZE))
             value.setMinimumWidth(value.fontMetrics().horizontalAdvance("0.00 "))
@@ -99,8 +100,10 @@ class NoisePanel(QWidget):
         )
         tiles = QHBoxLayout()
         for tile in self._tiles:
+            tile.set_fit(True)  # as large as the room below the sliders allows, never taller
             tiles.addWidget(tile, 1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # it shares a 1080p window's left column
         layout.addLayout(form)
         layout.addLayout(tiles, 1)
 
@@ -178,6 +181,25 @@ class NoisePanel(QWidget):
         """Re-read the theme and repaint the tiles."""
         for tile in self._tiles:
             tile.apply_theme()
+        self._even_tiles()
+
+    def _even_tiles(self) -> None:
+        """The three tiles as wide as the widest title needs ("Reconstruction"): side by side
+        they compare best at one size, and no title is cut."""
+        for tile in self._tiles:
+            tile.setMinimumWidth(0)
+        width = max(tile.minimumSizeHint().width() for tile in self._tiles)
+        for tile in self._tiles:
+            tile.setMinimumWidth(width)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._even_tiles()  # the app's style sheet sets the font once the panel is shown
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode enlarges the type
+            self._even_tiles()
 
     # ----------------------------------------------------------------- slots
     def _on_gaussian_slider_value_changed(self, _value: int) -> None:

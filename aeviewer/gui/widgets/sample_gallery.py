@@ -2,6 +2,12 @@
 
 Refreshed every epoch, so tiles are pooled: ``set_pairs`` with the same number of columns only
 swaps the images in existing :class:`ImageTile` widgets (no widget is created or destroyed).
+
+The tiles are as large as the gallery's width and height both allow, square, and the gallery
+never asks for more height than it is given (in a 1080p window's bottom row it scrolled when
+its tiles were as tall as its width made them). Each row's name goes where it costs the tiles
+least (:meth:`SampleGallery.tile_side`): beside its row in a wide gallery, above it in a
+narrow one, where a column of names would take a tenth of the width from ten tiles.
 """
 
 from __future__ import annotations
@@ -10,8 +16,9 @@ from collections.abc import Sequence
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
 from aeviewer.gui.widgets.image_tile import ImageTile
@@ -21,6 +28,20 @@ __all__ = ["SampleGallery"]
 _ROW_ORIGINAL, _ROW_NOISY, _ROW_RECON, _ROW_GENERATED = 0, 1, 2, 3
 _TILE_MIN = 64
 _TILE_MAX = 180  # keeps rows on screen when the gallery is docked wide
+_TILE_FRAME = 4  # ImageTile's margin around its image (room for the highlight frame)
+_NAME_WIDTH = 130  # the column of row names beside the rows ("Generated: fitted Gaussian" wraps)
+_SPACING = 4  # between columns
+
+
+class _RowName(QLabel):
+    """A row's name: wrapped beside its row, but never height-for-width.
+
+    A wrapped QLabel is height-for-width, and so becomes the grid around it: a scroll area
+    then sizes the gallery to its tiles' preferred heights at any width (it scrolled).
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class SampleGallery(QWidget):
@@ -51,10 +72,11 @@ class SampleGallery(QWidget):
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._placeholder.setWordWrap(True)
 
-        self._headers: dict[int, QLabel] = {}
+        self._headers: dict[int, _RowName] = {}
+        self._names_beside: bool | None = None  # where the row names are (see tile_side)
         self._grid = QGridLayout()
-        self._grid.setHorizontalSpacing(4)
-        self._grid.setVerticalSpacing(4)
+        self._grid.setHorizontalSpacing(_SPACING)
+        self._grid.setVerticalSpacing(2)
         names = {
             _ROW_ORIGINAL: "Original",
             _ROW_NOISY: "Noisy input",
@@ -62,15 +84,11 @@ class SampleGallery(QWidget):
             _ROW_GENERATED: "Generated",
         }
         for row, name in names.items():
-            header = QLabel(name, self)
+            header = _RowName(name, self)
             header.setFont(palette.font(palette.BASE_POINT_SIZE))
-            header.setWordWrap(True)
-            header.setMaximumWidth(190)
-            header.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             header.hide()
-            self._grid.addWidget(header, row, 0)
             self._headers[row] = header
+        self._place_names(beside=True)
 
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self._placeholder)
@@ -203,24 +221,102 @@ class SampleGallery(QWidget):
         while len(tiles) < n:
             col = len(tiles)
             tile = ImageTile(parent=self, min_size=self._tile_size)
-            tile.setMaximumWidth(_TILE_MAX)
+            tile.set_fit(True)  # sized by _fit_tiles, not height-for-width (see the module)
             tile.hide()
             if row == _ROW_GENERATED:
                 tile.clicked.connect(partial(self._on_generated_tile_clicked, col))
             else:
                 tile.clicked.connect(partial(self._on_pair_tile_clicked, col))
-            self._grid.addWidget(tile, row, col + 1)
+            top = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+            self._grid.addWidget(tile, 2 * row + 1, col + 1, top)  # column 0: the names
             tiles.append(tile)
         return tiles[:n]
 
-    def _update_visibility(self) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_tiles()
+
+    def tile_side(self) -> tuple[int, bool]:
+        """The side of the images in pixels, and whether the row names go beside the rows.
+
+        The largest side that fits the gallery's width (all columns) and height (all rows
+        shown, with their captions), with the names in a column of their own or each above
+        its row, whichever leaves the larger side.
+        """
+        counts = self._visible_counts()
+        columns, rows = max(counts.values()), sum(1 for c in counts.values() if c)
+        if not columns:
+            return self._tile_size, True
+        m = self._layout.contentsMargins()
+        width = self.width() - m.left() - m.right() - _SPACING * (columns - 1)
+        height = self.height() - m.top() - m.bottom() - 2 * (2 * rows - 1)  # row spacing
+        names = 0
+        for row, count in counts.items():
+            if count:  # the caption line of its tiles, and the row's name when above it
+                tile = self._rows[row][0]
+                height -= tile.heightForWidth(100) - 100
+                names += self._headers[row].fontMetrics().height() + 2
+        beside = min((width - _NAME_WIDTH - _SPACING) // columns, height // rows)
+        above = min(width // columns, (height - names) // rows)
+        fits = beside - 2 * _TILE_FRAME >= self._tile_size  # the names' column fits at all
+        side = (beside if fits and beside >= above else above) - 2 * _TILE_FRAME
+        return int(max(self._tile_size, min(side, _TILE_MAX))), fits and beside >= above
+
+    def minimumSizeHint(self) -> QSize:
+        # The same wherever the row names are (the narrower arrangement's width): were it to
+        # change with them, the window's layout would move the latent view under the mouse.
+        hint = super().minimumSizeHint()
+        columns = max(self._visible_counts().values())
+        if not columns:
+            return hint
+        m = self._layout.contentsMargins()
+        tile = self._tile_size + 2 * _TILE_FRAME
+        width = m.left() + m.right() + columns * tile + (columns - 1) * _SPACING
+        return QSize(width, hint.height())
+
+    def _fit_tiles(self) -> None:
+        side, beside = self.tile_side()
+        self._place_names(beside)
+        side += 2 * _TILE_FRAME
+        for tiles in self._rows.values():
+            for tile in tiles:  # aligned in its cell, a tile takes its size hint
+                tile.set_hint_width(side)
+                tile.setMaximumSize(side, tile.heightForWidth(side))
+
+    def names_beside(self) -> bool:
+        """Whether the row names are in a column beside the rows (else above each row)."""
+        return bool(self._names_beside)
+
+    def _place_names(self, beside: bool) -> None:
+        if beside == self._names_beside:
+            return
+        self._names_beside = beside
+        for row, header in self._headers.items():
+            self._grid.removeWidget(header)
+            header.setWordWrap(beside)
+            if beside:
+                header.setFixedWidth(_NAME_WIDTH)
+                header.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self._grid.addWidget(header, 2 * row + 1, 0)
+            else:  # one line over the whole row
+                header.setMinimumWidth(0)
+                header.setMaximumWidth(16777215)
+                header.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+                self._grid.addWidget(header, 2 * row, 0, 1, -1)
+
+    def _visible_counts(self) -> dict[int, int]:
+        """How many tiles each row shows."""
         n = self.pair_count()
-        visible_rows = {
+        return {
             _ROW_ORIGINAL: n,
             _ROW_NOISY: n if self._has_noisy else 0,
             _ROW_RECON: n,
             _ROW_GENERATED: self._generated,
         }
+
+    def _update_visibility(self) -> None:
+        visible_rows = self._visible_counts()
+        n = self.pair_count()
         for row, count in visible_rows.items():
             self._headers[row].setVisible(count > 0)
             for col, tile in enumerate(self._rows[row]):
@@ -229,10 +325,13 @@ class SampleGallery(QWidget):
         for col in range(1, self._grid.columnCount()):
             # Only shown columns share the width (a stretched empty column would take space).
             self._grid.setColumnStretch(col, 1 if col <= columns else 0)
+        self._fit_tiles()
         empty = n == 0 and bool(self._placeholder.text())
         self._placeholder.setVisible(empty)
-        # The hint takes the free height (centred) while empty; the trailing stretch otherwise.
+        # The hint takes the free height (centred) while empty; otherwise the grid does, up
+        # to its tiles' largest size (_fit_tiles), then the trailing stretch.
         self._layout.setStretch(0, 1 if empty else 0)
+        self._layout.setStretch(1, 0 if empty else 100)
         self._layout.setStretch(2, 0 if empty else 1)
 
     def _apply_selection(self) -> None:
