@@ -21,11 +21,17 @@ __all__ = [
     "PSNR_CAP_DB",
     "activation_histograms",
     "class_accuracy",
+    "fit_diagonal_gaussian",
     "manifold_grid",
+    "oblique_projection",
     "pca_fit",
     "pixel_crossfade",
+    "plane_grid",
+    "psnr_axis_range",
     "psnr_ladder",
     "reconstruction_errors",
+    "sample_gaussian",
+    "subsample",
     "subspace_angle_degrees",
     "threshold_for_fraction",
     "tile_mosaic",
@@ -75,7 +81,10 @@ def subspace_angle_degrees(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def pca_fit(x: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Principal component analysis by SVD of the centred data.
+    """Principal component analysis with scikit-learn's ``PCA`` (exact SVD solver).
+
+    The course compares the linear autoencoder with scikit-learn's PCA: this is that PCA,
+    with the component signs fixed so pictures do not flip between runs.
 
     Parameters
     ----------
@@ -90,23 +99,24 @@ def pca_fit(x: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarr
         ``(D,)`` sample mean.
     components : np.ndarray
         ``(k, D)`` orthonormal rows, by decreasing variance; each row's largest-magnitude
-        entry is positive, so the signs do not flip between runs (as scikit-learn's
-        ``svd_flip``).
+        entry is positive (scikit-learn's ``svd_flip`` convention, applied to the
+        components), so the signs do not flip between runs.
     codes : np.ndarray
-        ``(N, k)`` projections ``(x - mean) @ components.T``.
+        ``(N, k)`` projections ``(x - mean) @ components.T`` (scikit-learn's ``transform``).
     """
     flat = _flat(x, "pca_fit")
     n, d = flat.shape
     if not 1 <= k <= min(n, d):
         raise ValueError(f"k must be between 1 and min(N, D) = {min(n, d)}, got {k}")
-    mean = flat.mean(axis=0)
-    centred = flat - mean
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    comps = vt[:k]
+    from sklearn.decomposition import PCA  # here: scikit-learn takes a second to import
+
+    pca = PCA(n_components=k, svd_solver="full").fit(flat)
+    mean = np.asarray(pca.mean_, dtype=np.float64)
+    comps = np.asarray(pca.components_, dtype=np.float64)
     biggest = np.argmax(np.abs(comps), axis=1)
     signs = np.sign(comps[np.arange(k), biggest])
     comps = comps * np.where(signs == 0, 1.0, signs)[:, None]
-    return mean, comps, centred @ comps.T
+    return mean, comps, (flat - mean) @ comps.T
 
 
 def reconstruction_errors(x: np.ndarray, recon: np.ndarray) -> np.ndarray:
@@ -176,27 +186,36 @@ def threshold_for_fraction(errors: np.ndarray, fraction: float) -> float:
     return float(np.quantile(e, 1.0 - fraction))
 
 
-def manifold_grid(x_range: tuple[float, float], y_range: tuple[float, float], n: int) -> np.ndarray:
-    """A regular ``n`` x ``n`` grid of 2-D codes covering the given ranges.
+def manifold_grid(
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    n: int,
+    n_rows: int | None = None,
+) -> np.ndarray:
+    """A regular grid of 2-D codes covering the given ranges: ``n`` per row, ``n_rows`` rows.
 
     Parameters
     ----------
     x_range, y_range : tuple of float
         ``(low, high)`` of each latent coordinate, ends included.
     n : int
-        Points per side, ``n >= 2``.
+        Points per row (along x), ``n >= 2``.
+    n_rows : int, optional
+        Rows (along y), ``>= 2``; ``n`` when omitted (a square grid). A grid drawn over a
+        wide plot takes fewer rows, so its tiles stay square on screen.
 
     Returns
     -------
     np.ndarray
-        ``(n * n, 2)`` float32 codes, row-major with the first row at the top (largest y) and
-        x increasing along a row: decoded and tiled with :func:`tile_mosaic` (``n_cols=n``),
-        the mosaic has the same orientation as the latent scatter plot.
+        ``(n_rows * n, 2)`` float32 codes, row-major with the first row at the top (largest
+        y) and x increasing along a row: decoded and tiled with :func:`tile_mosaic`
+        (``n_cols=n``), the mosaic has the same orientation as the latent scatter plot.
     """
-    if n < 2:
-        raise ValueError(f"n must be >= 2, got {n}")
+    rows = n if n_rows is None else n_rows
+    if n < 2 or rows < 2:
+        raise ValueError(f"need at least 2 points per side, got {n} x {rows}")
     xs = np.linspace(float(x_range[0]), float(x_range[1]), n)
-    ys = np.linspace(float(y_range[1]), float(y_range[0]), n)  # top row first
+    ys = np.linspace(float(y_range[1]), float(y_range[0]), rows)  # top row first
     gx, gy = np.meshgrid(xs, ys)  # gx[r, c] = xs[c], gy[r, c] = ys[r]
     return np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
 
@@ -369,3 +388,140 @@ def class_accuracy(pred_labels: np.ndarray, labels: np.ndarray) -> float:
     if p.shape != y.shape or p.size == 0:
         raise ValueError(f"need two non-empty label arrays of one length, got {p.size}, {y.size}")
     return float(np.mean(p == y))
+
+
+# ---------------------------------------------------------------- the 3-D cloud and its planes
+def oblique_projection(xyz: np.ndarray, azimuth: float, elevation: float) -> np.ndarray:
+    """Where 3-D points land on the screen seen from ``azimuth`` / ``elevation`` (degrees).
+
+    An orthographic camera turned ``azimuth`` degrees around the third (vertical) axis and
+    raised ``elevation`` degrees above the plane of the first two: the screen's y is the
+    third axis seen from the side at elevation 0, and the first two axes seen from above
+    at 90.
+
+    Parameters
+    ----------
+    xyz : np.ndarray
+        ``(N, 3)`` points (centre them first to turn them around their centre).
+    azimuth, elevation : float
+        Degrees.
+
+    Returns
+    -------
+    np.ndarray
+        ``(N, 2)`` float64 screen coordinates; lengths are kept along the screen's axes.
+    """
+    p = np.asarray(xyz, dtype=np.float64).reshape(-1, 3)
+    a, e = np.radians(float(azimuth)), np.radians(float(elevation))
+    right = np.array([-np.sin(a), np.cos(a), 0.0])
+    up = np.array([-np.cos(a) * np.sin(e), -np.sin(a) * np.sin(e), np.cos(e)])
+    return np.stack([p @ right, p @ up], axis=1)
+
+
+def plane_grid(
+    points: np.ndarray, origin: np.ndarray, basis: np.ndarray, lines: int = 5
+) -> np.ndarray:
+    """Line segments of a grid on the plane ``origin + span(basis)``, over the part of the
+    plane the points project onto.
+
+    Parameters
+    ----------
+    points : np.ndarray
+        ``(N, 3)`` points, ``N >= 1``: the grid covers their projections (plus 5% margin).
+    origin : np.ndarray
+        ``(3,)`` a point of the plane.
+    basis : np.ndarray
+        ``(2, 3)`` independent rows spanning the plane (need not be orthonormal).
+    lines : int, default 5
+        Lines in each direction, ``>= 2``.
+
+    Returns
+    -------
+    np.ndarray
+        ``(2 * lines, 2, 3)`` segment end points, every segment on the plane.
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    o = np.asarray(origin, dtype=np.float64).reshape(3)
+    b = np.asarray(basis, dtype=np.float64).reshape(2, 3)
+    if len(pts) == 0:
+        raise ValueError("plane_grid needs at least one point")
+    if lines < 2:
+        raise ValueError(f"lines must be >= 2, got {lines}")
+    coords = (pts - o) @ np.linalg.pinv(b)  # (N, 2): least-squares coordinates in the plane
+    lo, hi = coords.min(axis=0), coords.max(axis=0)
+    margin = 0.05 * np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - margin, hi + margin
+    segments = []
+    for s in np.linspace(lo[0], hi[0], lines):
+        segments.append([o + s * b[0] + lo[1] * b[1], o + s * b[0] + hi[1] * b[1]])
+    for t in np.linspace(lo[1], hi[1], lines):
+        segments.append([o + lo[0] * b[0] + t * b[1], o + hi[0] * b[0] + t * b[1]])
+    return np.asarray(segments, dtype=np.float64)
+
+
+# ---------------------------------------------------------------- generation
+def fit_diagonal_gaussian(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The course's density model of a plain autoencoder's codes: N(m, diag(s²)).
+
+    Parameters
+    ----------
+    codes : np.ndarray
+        ``(N, K)`` codes of training samples, ``N >= 2``.
+
+    Returns
+    -------
+    mean, std : np.ndarray
+        ``(K,)`` float64 per-dimension mean and standard deviation.
+    """
+    c = np.asarray(codes, dtype=np.float64)
+    if c.ndim != 2 or c.shape[0] < 2:
+        raise ValueError(f"need (N, K) codes with N >= 2, got shape {c.shape}")
+    return c.mean(axis=0), c.std(axis=0)
+
+
+def sample_gaussian(mean: np.ndarray, std: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` float32 codes drawn from N(mean, diag(std²)) (the VAE prior: zeros and ones)."""
+    m = np.asarray(mean, dtype=np.float64).reshape(-1)
+    s = np.asarray(std, dtype=np.float64).reshape(-1)
+    if m.shape != s.shape or n < 0:
+        raise ValueError(f"mean and std differ ({m.shape} vs {s.shape}) or n < 0 ({n})")
+    rng = np.random.default_rng(seed)
+    out: np.ndarray = (m + s * rng.standard_normal((n, m.size))).astype(np.float32)
+    return out
+
+
+# ---------------------------------------------------------------- helpers of the panels
+def subsample(n: int, cap: int, seed: int = 0) -> np.ndarray:
+    """Sorted row indices: all ``n`` rows, or ``cap`` of them chosen at random (fixed seed).
+
+    The anomaly lesson scores at most ``cap`` validation samples at each epoch end, so the
+    GUI thread stays responsive on MNIST's 10,000.
+    """
+    if n < 0 or cap < 1:
+        raise ValueError(f"need n >= 0 and cap >= 1, got {n}, {cap}")
+    if n <= cap:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n, size=cap, replace=False))
+
+
+def psnr_axis_range(series: Mapping[str, np.ndarray], pad_db: float = 2.0) -> tuple[float, float]:
+    """A y range (dB) for a noise ladder that keeps every line readable.
+
+    The noisy input's PSNR at tiny noise is huge (capped at :data:`PSNR_CAP_DB`) and would
+    squeeze the models' lines: the range covers the models' values fully and the baseline
+    only up to a little above the best model.
+    """
+    models = [np.asarray(v, dtype=np.float64) for k, v in series.items() if k != NOISY_INPUT]
+    every = [np.asarray(v, dtype=np.float64) for v in series.values()]
+    if not every:
+        raise ValueError("no series")
+    pool = np.concatenate(models if models else every)
+    pool = pool[np.isfinite(pool)]
+    base = np.concatenate(every)
+    base = base[np.isfinite(base)]
+    if pool.size == 0:
+        return 0.0, PSNR_CAP_DB
+    lo = float(min(pool.min(), base.min() if base.size else pool.min())) - pad_db
+    hi = float(pool.max()) + 2 * pad_db
+    return max(0.0, lo), hi

@@ -3,6 +3,8 @@ against the same classifier trained from scratch (the course's last autoencoder 
 
 from __future__ import annotations
 
+import math
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +16,9 @@ class PretrainingResult:
     labels_used: int
     pretrained_accuracy: float
     scratch_accuracy: float
+    classes: int = 10  # chance is 1 / classes
+    per_class: int = 10
+    stopped: bool = False  # ``stop`` was set before both classifiers finished
 
 
 def few_labels(y: np.ndarray, per_class: int, seed: int = 0) -> np.ndarray:
@@ -32,13 +37,20 @@ def compare_pretraining(
     per_class: int = 10,
     epochs: int = 60,
     seed: int = 0,
+    stop: threading.Event | None = None,
 ) -> PretrainingResult:
     """Train ``Dense(classes)`` on the frozen trained ``encoder``'s codes and on a fresh copy
     of the encoder's architecture (trainable, from scratch), with the same few labels.
 
-    Call on the thread that owns ``encoder`` (the training thread).
+    Call on the thread that owns ``encoder`` (the training thread). Setting ``stop`` ends
+    the training after the current batch (the result then says ``stopped``).
     """
     import keras
+
+    class _Stop(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            if stop is not None and stop.is_set():
+                self.model.stop_training = True
 
     keras.utils.set_random_seed(seed)
     idx = few_labels(np.asarray(y_train), per_class, seed)
@@ -65,8 +77,11 @@ def compare_pretraining(
     scratch = keras.models.clone_model(encoder)  # same layers, new random weights
     accs = []
     for enc in (frozen, scratch):
+        if stop is not None and stop.is_set():
+            return PretrainingResult(len(idx), math.nan, math.nan, classes, per_class, True)
         model = classifier(enc)
-        model.fit(x, y, epochs=epochs, batch_size=32, verbose=0)
+        model.fit(x, y, epochs=epochs, batch_size=32, verbose=0, callbacks=[_Stop()])
         pred = np.argmax(model.predict(np.asarray(x_val), verbose=0), axis=1)
         accs.append(float(np.mean(pred == np.asarray(y_val))))
-    return PretrainingResult(len(idx), accs[0], accs[1])
+    stopped = stop is not None and stop.is_set()
+    return PretrainingResult(len(idx), accs[0], accs[1], classes, per_class, stopped)

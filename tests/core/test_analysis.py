@@ -14,11 +14,17 @@ from aeviewer.core.analysis import (
     PSNR_CAP_DB,
     activation_histograms,
     class_accuracy,
+    fit_diagonal_gaussian,
     manifold_grid,
+    oblique_projection,
     pca_fit,
     pixel_crossfade,
+    plane_grid,
+    psnr_axis_range,
     psnr_ladder,
     reconstruction_errors,
+    sample_gaussian,
+    subsample,
     subspace_angle_degrees,
     threshold_for_fraction,
     tile_mosaic,
@@ -77,6 +83,19 @@ def test_pca_recovers_a_plane_in_3d() -> None:
     assert np.all(comps[np.arange(2), np.argmax(np.abs(comps), axis=1)] > 0)  # fixed signs
 
 
+def test_pca_is_scikit_learns() -> None:
+    from sklearn.decomposition import PCA
+
+    x = np.random.default_rng(4).standard_normal((50, 6)) * np.arange(1, 7)
+    mean, comps, codes = pca_fit(x, k=2)
+    ref = PCA(n_components=2).fit(x)
+    np.testing.assert_allclose(mean, ref.mean_, atol=1e-12)
+    # The same directions (up to the sign convention) and the same codes up to those signs.
+    signs = np.sign(np.sum(comps * ref.components_, axis=1))
+    np.testing.assert_allclose(comps, ref.components_ * signs[:, None], atol=1e-10)
+    np.testing.assert_allclose(codes, ref.transform(x) * signs, atol=1e-9)
+
+
 def test_pca_flattens_images_and_checks_k() -> None:
     mean, comps, codes = pca_fit(_images(), k=3)
     assert mean.shape == (64,) and comps.shape == (3, 64) and codes.shape == (12, 3)
@@ -125,6 +144,17 @@ def test_manifold_grid_corners_and_orientation() -> None:
     rows = grid.reshape(5, 5, 2)
     assert np.all(np.diff(rows[:, :, 0], axis=1) > 0)  # x grows along a row
     assert np.all(np.diff(rows[:, :, 1], axis=0) < 0)  # y falls down the rows
+
+
+def test_manifold_grid_with_fewer_rows_than_columns() -> None:
+    grid = manifold_grid((0.0, 3.0), (-1.0, 1.0), 4, n_rows=3)
+    assert grid.shape == (12, 2)
+    rows = grid.reshape(3, 4, 2)
+    np.testing.assert_allclose(rows[0, :, 1], 1.0)  # top row at the largest y
+    np.testing.assert_allclose(rows[:, 0, 0], 0.0)
+    np.testing.assert_allclose(rows[-1, -1], [3.0, -1.0])
+    with pytest.raises(ValueError):
+        manifold_grid((0.0, 1.0), (0.0, 1.0), 4, n_rows=1)
 
 
 def test_tile_mosaic_has_no_padding_and_matches_the_grid() -> None:
@@ -200,3 +230,67 @@ def test_activation_histograms_count_everything() -> None:
     _, counts, _, means = activation_histograms(sparse, bins=4)
     assert counts[0] == 30 and counts[-1] == 10
     assert means[0] == 3 and means[-1] == 1
+
+
+# ---------------------------------------------------------------- the 3-D cloud
+def test_oblique_projection_turns_and_keeps_lengths() -> None:
+    e = np.eye(3)
+    front = oblique_projection(e, 0.0, 0.0)  # looking along x: y to the right, z up
+    np.testing.assert_allclose(front, [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], atol=1e-12)
+    top = oblique_projection(e, 0.0, 90.0)  # from above: z vanishes
+    np.testing.assert_allclose(top[2], [0.0, 0.0], atol=1e-12)
+    turned = oblique_projection(e, 90.0, 0.0)  # a quarter turn: x comes to the left
+    np.testing.assert_allclose(turned[0], [-1.0, 0.0], atol=1e-12)
+    pts = np.random.default_rng(2).standard_normal((30, 3))
+    for az, el in ((10.0, 20.0), (200.0, -35.0)):
+        xy = oblique_projection(pts, az, el)
+        assert np.all(np.linalg.norm(xy, axis=1) <= np.linalg.norm(pts, axis=1) + 1e-12)
+
+
+def test_plane_grid_lies_on_the_plane_and_covers_the_points() -> None:
+    rng = np.random.default_rng(3)
+    basis = np.array([[1.0, 0.5, 0.0], [0.0, 1.0, 2.0]])  # not orthonormal
+    origin = np.array([1.0, 2.0, 3.0])
+    pts = origin + rng.uniform(-1, 1, (40, 2)) @ basis
+    seg = plane_grid(pts, origin, basis, lines=4)
+    assert seg.shape == (8, 2, 3)
+    normal = np.cross(basis[0], basis[1])
+    np.testing.assert_allclose((seg.reshape(-1, 3) - origin) @ normal, 0.0, atol=1e-9)
+    coords = (seg.reshape(-1, 3) - origin) @ np.linalg.pinv(basis)
+    inside = (pts - origin) @ np.linalg.pinv(basis)
+    assert np.all(coords.min(axis=0) <= inside.min(axis=0))
+    assert np.all(coords.max(axis=0) >= inside.max(axis=0))
+    with pytest.raises(ValueError):
+        plane_grid(pts, origin, basis, lines=1)
+
+
+# ---------------------------------------------------------------- generation and helpers
+def test_diagonal_gaussian_fit_and_samples() -> None:
+    rng = np.random.default_rng(5)
+    codes = rng.standard_normal((4000, 3)) * np.array([0.5, 2.0, 1.0]) + np.array([1, -3, 0])
+    mean, std = fit_diagonal_gaussian(codes)
+    np.testing.assert_allclose(mean, [1, -3, 0], atol=0.1)
+    np.testing.assert_allclose(std, [0.5, 2.0, 1.0], rtol=0.05)
+    samples = sample_gaussian(mean, std, 5000, seed=1)
+    assert samples.shape == (5000, 3) and samples.dtype == np.float32
+    np.testing.assert_allclose(samples.std(axis=0), std, rtol=0.05)
+    np.testing.assert_array_equal(samples, sample_gaussian(mean, std, 5000, seed=1))
+    assert not np.array_equal(samples, sample_gaussian(mean, std, 5000, seed=2))
+    with pytest.raises(ValueError):
+        fit_diagonal_gaussian(codes[:1])
+
+
+def test_subsample_is_fixed_sorted_and_capped() -> None:
+    np.testing.assert_array_equal(subsample(5, 10), np.arange(5))
+    rows = subsample(10_000, 2000, seed=3)
+    assert len(rows) == 2000 == len(np.unique(rows)) and np.all(np.diff(rows) > 0)
+    np.testing.assert_array_equal(rows, subsample(10_000, 2000, seed=3))
+    assert rows.max() < 10_000
+
+
+def test_psnr_axis_range_follows_the_models_not_the_capped_baseline() -> None:
+    series = {NOISY_INPUT: np.array([PSNR_CAP_DB, 20.0, 8.0]), "dae": np.array([19.0, 18.0, 14.0])}
+    lo, hi = psnr_axis_range(series)
+    assert lo <= 8.0 and 19.0 < hi < PSNR_CAP_DB
+    lo2, hi2 = psnr_axis_range({NOISY_INPUT: np.array([30.0, 20.0])})
+    assert lo2 <= 20.0 and hi2 >= 30.0

@@ -14,13 +14,20 @@ from PySide6.QtWidgets import QLabel, QWidget
 from aeviewer.core import analysis
 from aeviewer.gui import palette
 from aeviewer.gui.widgets.lesson_panels import (
+    AccuracyPanel,
+    CloudView,
     ComparePanel,
+    GenerationPanel,
     HistogramPanel,
     InterpolationPanel,
     LadderPanel,
     ManifoldPanel,
+    Plane,
     SideBySidePanel,
+    StagesPanel,
 )
+from aeviewer.gui.widgets.lesson_panels.beta import BETA_STEPS
+from aeviewer.gui.widgets.lesson_panels.latent_overlay import LatentOverlay
 
 
 @pytest.fixture(autouse=True)
@@ -236,8 +243,11 @@ def test_compare_two_scatters_and_note(qtbot) -> None:
     assert len(left[7].data) == 20
     assert list(panel.scatter_items(1)) == [None]
     left_plot, right_plot = panel.plot_widgets()
-    assert left_plot.getPlotItem().legend.isVisible()
-    assert not right_plot.getPlotItem().legend.isVisible()
+    # The classes are named once, under the plots: no legend box covers points.
+    assert left_plot.getPlotItem().legend is None and right_plot.getPlotItem().legend is None
+    assert panel.legend_entries() == ["0", "3", "7"]
+    panel.set_class_names(["zero", "one", "two", "three", "four", "five", "six", "seven"])
+    assert panel.legend_entries() == ["zero", "three", "seven"]
     assert left_plot.getPlotItem().getAxis("bottom").labelText == "PC 1"
 
     angle = analysis.subspace_angle_degrees(np.eye(5)[:2], np.eye(5)[:2])
@@ -246,6 +256,7 @@ def test_compare_two_scatters_and_note(qtbot) -> None:
 
     panel.set_left(codes[:20], labels[:20], "PCA")  # one class left: the others go
     assert list(panel.scatter_items(0)) == [0] and panel.point_counts() == (20, 40)
+    assert panel.legend_entries() == ["zero"]
     with pytest.raises(ValueError):
         panel.set_left(np.zeros((5, 3)))
     with pytest.raises(ValueError):
@@ -314,6 +325,219 @@ def test_side_by_side_rows(qtbot) -> None:
     assert panel.message_visible()
 
 
+# ---------------------------------------------------------------- the 3-D cloud
+def _cloud() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    pts = rng.standard_normal((80, 2)) @ np.array([[1.0, 0.0, 0.2], [0.0, 0.6, 0.3]])
+    pts += 0.02 * rng.standard_normal((80, 3))
+    mean, comps, _ = analysis.pca_fit(pts, 2)
+    return pts, mean, comps
+
+
+def test_cloud_turns_with_the_slider_and_a_drag(qtbot) -> None:
+    view = CloudView("cloud")
+    _show(qtbot, view, 500, 420)
+    pts, _, _ = _cloud()
+    view.set_points(pts)
+    assert view.point_count() == 80
+    before = view.projected()
+    np.testing.assert_allclose(
+        before, analysis.oblique_projection(pts - pts.mean(axis=0), *view.view())
+    )
+    with qtbot.waitSignal(view.view_changed, timeout=1000) as blocker:
+        view.slider().setValue((view.slider().value() + 90) % 360)
+    assert blocker.args[0] == pytest.approx(view.view()[0])
+    assert not np.allclose(view.projected(), before)  # turned
+    # A drag on the plot turns it too (azimuth and elevation).
+    az, el = view.view()
+    vp = view.plot_widget().viewport()
+    centre = vp.rect().center()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseMove(vp, centre + type(centre)(40, 20))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=centre + type(centre)(40, 20))
+    assert view.view() != (az, el)
+    with qtbot.assertNotEmitted(view.view_changed):
+        view.set_view(10.0, 20.0)
+    assert view.view() == (10.0, 20.0) and view.slider().value() == 10
+    with pytest.raises(ValueError):
+        view.set_points(np.zeros((4, 2)))
+
+
+def test_cloud_draws_each_plane_on_the_plane(qtbot) -> None:
+    view = CloudView()
+    _show(qtbot, view, 500, 420)
+    pts, mean, comps = _cloud()
+    view.set_points(pts)
+    tilted = comps + np.array([[0.0, 0.0, 0.3], [0.0, 0.0, 0.0]])
+    view.set_planes([Plane("PCA", mean, comps, "#ff0000"), Plane("AE", mean, tilted, "#00ff00")])
+    assert view.plane_names() == ["PCA", "AE"]
+    segments = analysis.plane_grid(pts, mean, comps)
+    normal = np.cross(comps[0], comps[1])
+    np.testing.assert_allclose((segments.reshape(-1, 3) - mean) @ normal, 0.0, atol=1e-9)
+    view.set_planes([Plane("PCA", mean, comps, "#ff0000", dashed=True)])
+    assert view.plane_names() == ["PCA"]
+
+
+# ---------------------------------------------------------------- generation
+def test_generation_grid_and_switch(qtbot) -> None:
+    panel = GenerationPanel()
+    _show(qtbot, panel, 1000, 500)
+    panel.set_message("Press Start")
+    assert panel.message_visible() and panel.mode() == "ae"
+    imgs = _images(16)
+    panel.set_images(imgs)
+    assert panel.image_count() == 16 and not panel.message_visible()
+    np.testing.assert_array_equal(panel.tiles()[15].image(), imgs[15])
+    assert all(t.width() >= 84 for t in panel.tiles())  # readable from the back row
+    with qtbot.waitSignal(panel.mode_changed, timeout=1000) as blocker:
+        qtbot.mouseClick(panel.mode_button("vae"), Qt.MouseButton.LeftButton)
+    assert blocker.args == ["vae"] and panel.mode() == "vae"
+    with qtbot.assertNotEmitted(panel.mode_changed):
+        panel.set_mode("ae")
+    assert panel.mode_button("ae").isChecked() and not panel.mode_button("vae").isChecked()
+    with qtbot.waitSignal(panel.resample_clicked, timeout=1000):
+        qtbot.mouseClick(panel.resample_button(), Qt.MouseButton.LeftButton)
+    panel.set_images(imgs[:4])
+    assert panel.image_count() == 4 and sum(t.isVisible() for t in panel._tiles) == 4
+    with pytest.raises(ValueError):
+        panel.set_mode("gan")
+
+
+# ---------------------------------------------------------------- accuracy
+def test_accuracies_are_large_and_in_order(qtbot) -> None:
+    panel = AccuracyPanel()
+    _show(qtbot, panel, 900, 400)
+    panel.set_message("Training two classifiers…")
+    assert panel.message_visible()
+    panel.set_accuracies([("Pretrained", 0.834), ("Scratch", 0.612)], chance=0.1, detail="100")
+    assert not panel.message_visible()
+    assert panel.accuracies() == [0.834, 0.612] and panel.number_texts() == ["83%", "61%"]
+    assert panel.names() == ["Pretrained", "Scratch"]
+    numbers = [lbl for lbl in panel.findChildren(QLabel) if lbl.text() in ("83%", "61%")]
+    assert numbers and all("font-size: 34pt" in lbl.styleSheet() for lbl in numbers)
+    bars = panel._bars
+    assert bars[0].value() == pytest.approx(0.834) and bars[1].value() == pytest.approx(0.612)
+    panel.set_accuracies([("only", 0.5)])
+    assert panel.number_texts() == ["50%"] and not bars[1].isVisible()
+
+
+# ---------------------------------------------------------------- greedy stages
+def test_stages_each_on_their_own_axis(qtbot) -> None:
+    panel = StagesPanel()
+    _show(qtbot, panel, 1100, 450)
+    panel.set_stage("stage1", "Stage 1 of 3: 784 → 100 → 784")
+    panel.add_batches("stage1", np.linspace(0, 1, 20), np.linspace(0.3, 0.1, 20))
+    panel.add_epoch("stage1", 1.0, 0.12)
+    panel.set_stage("stage2", "Stage 2 of 3: 100 → 30 → 100")
+    panel.add_batches("stage2", np.linspace(0, 1, 20), np.linspace(8.0, 5.0, 20))
+    assert panel.stage_names() == ["stage1", "stage2"] and panel.current_stage() == "stage2"
+    assert panel.stage_title("stage1").startswith("Stage 1")
+    x, y = panel.stage_data("stage2")
+    assert len(x) == 20 and y[0] == pytest.approx(8.0)
+    qtbot.wait(10)
+    ranges = [panel.stage_plot(n).getPlotItem().vb.viewRange()[1] for n in ("stage1", "stage2")]
+    assert ranges[0][1] < 1.0 < 5.0 < ranges[1][0] + 0.5  # stage 2's MSE does not squash 1's
+    panel.clear()
+    assert panel.stage_names() == [] and panel.current_stage() == ""
+
+
+# ---------------------------------------------------------------- more panel behaviour
+def test_ladder_switches_noise_and_keeps_lines_readable(qtbot) -> None:
+    panel = LadderPanel()
+    _show(qtbot, panel, 800, 550)
+    panel.show_kinds(True)
+    assert panel.kind() == "gaussian" and panel.kind_button("mask").isVisible()
+    with qtbot.waitSignal(panel.kind_changed, timeout=1000) as blocker:
+        qtbot.mouseClick(panel.kind_button("mask"), Qt.MouseButton.LeftButton)
+    assert blocker.args == ["mask"] and panel.kind() == "mask"
+    with qtbot.assertNotEmitted(panel.kind_changed):
+        panel.set_kind("gaussian")
+    levels = np.array([0.05, 0.1, 0.3])
+    series = {
+        analysis.NOISY_INPUT: np.array([60.0, 20.0, 10.0]),
+        "denoising": np.array([18.0, 17.5, 15.0]),
+    }
+    panel.set_series(levels, series)
+    lo, hi = panel.y_range()
+    assert lo <= 10.0 and 18.0 < hi < 30.0  # the 60 dB baseline point does not squash it
+
+
+def test_manifold_refresh_and_overlay_switch(qtbot) -> None:
+    panel = ManifoldPanel()
+    _show(qtbot, panel, 900, 450)
+    assert panel.refresh_button().isVisible()
+    with qtbot.waitSignal(panel.refresh_clicked, timeout=1000):
+        qtbot.mouseClick(panel.refresh_button(), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.overlay_toggled, timeout=1000) as blocker:
+        panel.overlay_box().click()
+    assert blocker.args == [panel.overlay()]
+    with qtbot.assertNotEmitted(panel.overlay_toggled):
+        panel.set_overlay(not panel.overlay())
+    panel.set_mosaic(np.zeros((280, 280), np.float32), "c")
+    assert panel.mosaic_tile().height() >= 0.8 * 450 - 60  # the mosaic takes the height
+
+
+def test_histogram_counts_and_examples_beside(qtbot) -> None:
+    panel = HistogramPanel(examples_beside=True)
+    _show(qtbot, panel, 1100, 420)
+    errors, edges, counts = _error_histogram()
+    panel.set_histograms([("errors", edges, counts)])
+    e, c = panel.histogram(0)
+    np.testing.assert_array_equal(e, edges)
+    np.testing.assert_array_equal(c, counts)
+    assert c.sum() == len(errors)
+    imgs = _images(6)
+    panel.set_examples(imgs, imgs)
+    plot, tiles = panel.plot_widget(0), panel.example_rows().tiles(0)
+    assert tiles[0].mapTo(panel, tiles[0].rect().topLeft()).x() > plot.width()  # to the right
+    with pytest.raises(IndexError):
+        panel.histogram(1)
+
+
+def test_beta_slider_steps_and_retrain(qtbot) -> None:
+    panel = InterpolationPanel()
+    _show(qtbot, panel, 1100, 600)
+    beta = panel.beta_control()
+    assert not beta.isVisible()
+    panel.show_beta(True)
+    assert beta.isVisible() and beta.beta() == 1.0
+    with qtbot.waitSignal(beta.beta_changed, timeout=1000) as blocker:
+        beta.slider().setValue(beta.slider().value() + 1)
+    assert blocker.args == [BETA_STEPS[BETA_STEPS.index(1.0) + 1]]
+    with qtbot.assertNotEmitted(beta.beta_changed):
+        beta.set_beta(4.6)
+    assert beta.beta() == 5.0
+    with qtbot.waitSignal(beta.retrain_clicked, timeout=1000):
+        qtbot.mouseClick(beta.retrain_button(), Qt.MouseButton.LeftButton)
+
+
+def test_interpolation_strips_and_slider_above_the_fold(qtbot) -> None:
+    panel = InterpolationPanel()
+    _show(qtbot, panel, 1100, 420)  # the lesson dock's size at 1920x1080
+    panel.set_strips(_images(9), _images(9, seed=1))
+    panel.set_current(_images(1)[0], _images(1)[0])
+    for widget in (panel.slider(), panel.strip_tiles("crossfade")[-1], panel.current_tiles()[1]):
+        bottom = widget.mapTo(panel, widget.rect().bottomRight())
+        assert 0 < bottom.y() <= 420 and bottom.x() <= 1100, widget
+
+
+def test_latent_overlay_marks(qtbot) -> None:
+    plot = pg.PlotWidget()
+    _show(qtbot, plot, 400, 400)
+    overlay = LatentOverlay(plot.getPlotItem())
+    overlay.set_dot((1.0, 2.0))
+    overlay.set_crosses(np.array([[0.0, 1.0], [2.0, 3.0]]))
+    mosaic = _images(1, size=12)[0]
+    overlay.set_image(mosaic, (-1.0, -2.0, 4.0, 6.0))
+    assert overlay.dot_position() == (1.0, 2.0)
+    np.testing.assert_array_equal(overlay.cross_positions(), [[0.0, 1.0], [2.0, 3.0]])
+    np.testing.assert_array_equal(overlay.image_shown(), mosaic)
+    assert overlay.image_rect() == (-1.0, -2.0, 4.0, 6.0)
+    overlay.clear()
+    assert overlay.dot_position() is None and overlay.image_shown() is None
+    overlay.remove()
+
+
 # ---------------------------------------------------------------- themes
 def _filled(panel: QWidget) -> None:
     imgs = _images(4, size=8)
@@ -333,11 +557,28 @@ def _filled(panel: QWidget) -> None:
         panel.set_series(np.arange(3), {"noisy input": np.ones(3), "m": np.zeros(3)})
     elif isinstance(panel, SideBySidePanel):
         panel.set_rows([("row", imgs)])
+    elif isinstance(panel, GenerationPanel):
+        panel.set_images(imgs)
+    elif isinstance(panel, AccuracyPanel):
+        panel.set_accuracies([("a", 0.8), ("b", 0.6)], chance=0.1)
+    elif isinstance(panel, StagesPanel):
+        panel.set_stage("stage1", "Stage 1")
+        panel.add_batches("stage1", np.arange(3) / 3, np.ones(3))
 
 
 @pytest.mark.parametrize(
     "cls",
-    [InterpolationPanel, ManifoldPanel, HistogramPanel, ComparePanel, LadderPanel, SideBySidePanel],
+    [
+        InterpolationPanel,
+        ManifoldPanel,
+        HistogramPanel,
+        ComparePanel,
+        LadderPanel,
+        SideBySidePanel,
+        GenerationPanel,
+        AccuracyPanel,
+        StagesPanel,
+    ],
 )
 def test_apply_theme_both_ways(qtbot, cls) -> None:
     panel = cls()

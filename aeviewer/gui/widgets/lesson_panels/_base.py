@@ -25,6 +25,7 @@ _ROLES: dict[str, tuple[str, int, bool, bool]] = {
     "hint": ("muted", 16, False, True),
     "row": ("foreground", 14, True, False),
     "text": ("foreground", 14, False, False),
+    "number": ("foreground", 34, True, False),  # a result read from the back row (accuracy)
 }
 TICK_PT = 12
 AXIS_LABEL_PT = 14
@@ -35,7 +36,7 @@ def label_style(role: str) -> str:
     """The style sheet of a label playing ``role`` (see ``_ROLES``) in the current theme."""
     color_name, size, bold, italic = _ROLES[role]
     color = getattr(palette.theme(), color_name)
-    size = max(size, palette.BASE_POINT_SIZE)
+    size = palette.pt(max(size, palette.BASE_POINT_SIZE))  # presenter mode scales pt()
     return (
         f"background: transparent; color: {color}; font-size: {size}pt;"
         f" font-weight: {'bold' if bold else 'normal'};"
@@ -79,10 +80,10 @@ def style_plot(plot: pg.PlotWidget, x_label: str = "", y_label: str = "", title:
             text or None,
             color=t.foreground,
             siPrefixEnableRanges=(),
-            **{"font-size": f"{AXIS_LABEL_PT}pt"},
+            **{"font-size": f"{palette.pt(AXIS_LABEL_PT)}pt"},
         )
     if title:
-        item.setTitle(title, color=t.foreground, size=f"{TITLE_PT}pt")
+        item.setTitle(title, color=t.foreground, size=f"{palette.pt(TITLE_PT)}pt")
     else:
         item.setTitle(None)
 
@@ -173,6 +174,16 @@ class LessonPanel(QWidget):
     def note(self) -> str:
         """The note text."""
         return self._note.text()
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def heightForWidth(self, width: int) -> int:
+        """-1: no height-for-width. The lesson dock's scroll area would otherwise make the
+        panel as tall as its square tiles and wrapped labels ask for at the dock's width
+        (530 px in a 360 px dock at 1080p: the bottom scrolled away); sized to the dock, the
+        tiles shrink to fit, and only a dock below the panel's minimum scrolls."""
+        return -1
 
     def content(self) -> QWidget:
         """The widget subclasses lay out their content in."""

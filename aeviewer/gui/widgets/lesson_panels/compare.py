@@ -1,7 +1,9 @@
 """Two 2-D scatter plots side by side, with one large conclusion under them.
 
 E.g. "a linear autoencoder learns the PCA subspace": PCA codes on the left, the linear
-autoencoder's codes on the right, and "Angle between the two subspaces: 2.4°" below.
+autoencoder's codes on the right, and "Angle between the two subspaces: 2.4°" below. The
+class colours are named once, in a row under the plots (a legend inside a small plot covers
+its points).
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
 from aeviewer.gui.widgets.lesson_panels._base import (
     LessonPanel,
-    legend_fill,
+    label_style,
     make_plot,
     style_plot,
 )
@@ -32,7 +35,6 @@ class _Side:
     """One plot and what it shows."""
 
     plot: pg.PlotWidget
-    legend: pg.LegendItem
     items: dict[int | None, pg.ScatterPlotItem] = field(default_factory=dict)
     count: int = 0
     labelled: bool = False
@@ -54,19 +56,23 @@ class ComparePanel(LessonPanel):
     def __init__(self, parent: QWidget | None = None, title: str = "") -> None:
         super().__init__(title, parent)
         self._sides: list[_Side] = []
-        plots = QHBoxLayout()
+        self._class_names: tuple[str, ...] = ()
+        self._legend_classes: list[int] = []
+        self._plots = QHBoxLayout()
         for _ in range(2):
             plot = make_plot()
-            plot.setMinimumSize(300, 280)
-            legend = plot.getPlotItem().addLegend(
-                offset=(-10, 10), labelTextSize="13pt", verSpacing=-4
-            )
-            legend.hide()
-            self._sides.append(_Side(plot, legend))
-            plots.addWidget(plot, 1)
+            plot.setMinimumSize(260, 220)
+            self._sides.append(_Side(plot))
+            self._plots.addWidget(plot, 1)
+        self._legend = QLabel(self)
+        self._legend.setTextFormat(Qt.TextFormat.RichText)
+        self._legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._legend.setWordWrap(True)
+        self._legend.hide()
         layout = QVBoxLayout(self.content())
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(plots, 1)
+        layout.addLayout(self._plots, 1)
+        layout.addWidget(self._legend)
         self.apply_theme()
 
     # ----------------------------------------------------------------- public API
@@ -102,6 +108,20 @@ class ComparePanel(LessonPanel):
         """Show points in the right plot (parameters as :meth:`set_left`)."""
         self._set_side(1, xy, labels, title, axis_labels)
 
+    def add_leading(self, widget: QWidget, stretch: int = 1) -> None:
+        """Put ``widget`` before the two plots, e.g. the 3-D data the codes come from."""
+        widget.setParent(self)
+        self._plots.insertWidget(0, widget, stretch)
+
+    def set_class_names(self, names: tuple[str, ...] | list[str]) -> None:
+        """Names of the classes in the legend row (default: the class numbers)."""
+        self._class_names = tuple(str(n) for n in names)
+        self._update_legends()
+
+    def legend_entries(self) -> list[str]:
+        """The class names in the legend row (empty when no plot has labels)."""
+        return [self._class_name(c) for c in self._legend_classes]
+
     def point_counts(self) -> tuple[int, int]:
         """The number of points in the left and right plots."""
         return self._sides[0].count, self._sides[1].count
@@ -122,16 +142,12 @@ class ComparePanel(LessonPanel):
     def apply_theme(self) -> None:
         """Re-read the theme: plots, legends, the unlabelled colour and labels."""
         super().apply_theme()
-        t = palette.theme()
         for side in self._sides:
             style_plot(side.plot, *side.axis_labels, title=side.title)
-            side.legend.setBrush(legend_fill())
-            side.legend.setPen(palette.pen(t.muted, 1.0))
-            side.legend.setLabelTextColor(t.foreground)
-            for _, label in side.legend.items:  # setLabelTextColor skips existing labels
-                label.setText(label.text)
             if None in side.items:
                 side.items[None].setBrush(self._unlabelled_brush())
+        self._legend.setStyleSheet(label_style("row"))
+        self._update_legends()
 
     # ----------------------------------------------------------------- internals
     def _has_data(self) -> bool:
@@ -165,18 +181,12 @@ class ComparePanel(LessonPanel):
         else:
             groups = {int(c): np.flatnonzero(lab == c) for c in np.unique(lab)}
         for key in [k for k in side.items if k not in groups]:
-            item.removeItem(side.items.pop(key))  # also leaves the legend
+            item.removeItem(side.items.pop(key))
         for key, rows in sorted(groups.items(), key=lambda kv: -1 if kv[0] is None else kv[0]):
             brush = self._unlabelled_brush() if key is None else palette.class_brush(key)
             scatter = side.items.get(key)
             if scatter is None:
-                scatter = pg.ScatterPlotItem(
-                    pen=None,
-                    brush=brush,
-                    size=POINT_PX,
-                    pxMode=True,
-                    name=None if key is None else str(key),
-                )
+                scatter = pg.ScatterPlotItem(pen=None, brush=brush, size=POINT_PX, pxMode=True)
                 item.addItem(scatter)
                 side.items[key] = scatter
             scatter.setData(x=pts[rows, 0], y=pts[rows, 1], pen=None, brush=brush, size=POINT_PX)
@@ -189,8 +199,18 @@ class ComparePanel(LessonPanel):
         self._update_legends()
         self._refresh_message()
 
+    def _class_name(self, c: int) -> str:
+        return self._class_names[c] if 0 <= c < len(self._class_names) else str(c)
+
     def _update_legends(self) -> None:
-        """One legend is enough (the colours are shared): on the first labelled plot."""
-        shown = next((i for i, s in enumerate(self._sides) if s.labelled and s.count), None)
-        for i, side in enumerate(self._sides):
-            side.legend.setVisible(i == shown)
+        """One legend row under the plots (the colours are shared by both)."""
+        shown = [s for s in self._sides if s.labelled and s.count]
+        classes = sorted({int(k) for s in shown for k in s.items if k is not None})
+        self._legend_classes = classes
+        self._legend.setVisible(bool(classes))
+        spans = [
+            f'<span style="color:{palette.CLASS_HEX[c % len(palette.CLASS_HEX)]}">●</span>'
+            f"&nbsp;{self._class_name(c)}"
+            for c in classes
+        ]
+        self._legend.setText("&nbsp;&nbsp;&nbsp;&nbsp;".join(spans))

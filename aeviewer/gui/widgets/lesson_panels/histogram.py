@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
 from aeviewer.gui.widgets.lesson_panels._base import (
@@ -26,7 +26,9 @@ from aeviewer.gui.widgets.lesson_panels._image_rows import ImageRows
 
 __all__ = ["HistogramPanel"]
 
-_PLOT_MIN_HEIGHT = 160
+_PLOT_MIN_WIDTH = 300
+_BESIDE_MAX = 470  # six 72-px examples and their spacing
+_PLOT_MIN_HEIGHT = 120  # two of them, titled, fit a 1080p lesson dock
 _LINE_PX = 3.0
 _BAR_ALPHA = 150
 
@@ -40,6 +42,9 @@ class HistogramPanel(LessonPanel):
         Parent widget.
     title : str
         Heading above the plots (``""`` for none).
+    examples_beside : bool
+        Put the worst reconstructions to the right of the plots rather than under them (a
+        short dock keeps the histogram's axis and the examples on screen).
 
     Signals
     -------
@@ -50,11 +55,15 @@ class HistogramPanel(LessonPanel):
 
     threshold_changed = Signal(float)
 
-    def __init__(self, parent: QWidget | None = None, title: str = "") -> None:
+    def __init__(
+        self, parent: QWidget | None = None, title: str = "", examples_beside: bool = False
+    ) -> None:
         super().__init__(title, parent)
         self._setting = False
         self._plots: list[pg.PlotWidget] = []
         self._curves: list[pg.PlotDataItem] = []
+        self._counts: list[np.ndarray] = []
+        self._edges: list[np.ndarray] = []
         self._titles: list[str] = []
         self._count = 0
         self._threshold_on = False
@@ -65,7 +74,9 @@ class HistogramPanel(LessonPanel):
             angle=90,
             movable=True,
             label="threshold {value:.3g}",
-            labelOpts={"position": 0.88, "movable": True},
+            # Beside the line, to its left (a threshold sits in the right-hand tail):
+            # centred on it, the text was cut by the plot's edge.
+            labelOpts={"position": 0.88, "movable": True, "anchors": [(1, 0.5), (1, 0.5)]},
         )
         self._line.label.setFont(palette.font(13))
         self._line.setZValue(20)
@@ -76,12 +87,27 @@ class HistogramPanel(LessonPanel):
 
         self._examples_heading = self._styled_label("Worst reconstructions", "row")
         self._examples_heading.setWordWrap(False)  # wrapped labels can be squeezed under plots
-        self._examples = ImageRows(self, headers_above=False)
-        layout = QVBoxLayout(self.content())
+        # Beside the plots, the rows' titles go above them: a title column would take the
+        # width the histogram needs.
+        self._examples = ImageRows(self, headers_above=examples_beside)
+        examples = QVBoxLayout()
+        examples.addWidget(self._examples_heading)
+        examples.addWidget(self._examples)
+        if examples_beside:
+            examples.addStretch(1)
+            # The examples' tiles would take all the width they like: the histogram keeps
+            # at least half of it.
+            self._examples.setMaximumWidth(_BESIDE_MAX)
+            self._examples_heading.setMaximumWidth(_BESIDE_MAX)
+            self._examples_heading.setWordWrap(True)
+            layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(self.content())
+            layout.addLayout(self._plots_layout, 1)
+            layout.addLayout(examples, 0)
+        else:
+            layout = QVBoxLayout(self.content())
+            layout.addLayout(self._plots_layout, 1)
+            layout.addLayout(examples)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._plots_layout, 1)
-        layout.addWidget(self._examples_heading)
-        layout.addWidget(self._examples)
         self._update_examples_visibility()
         self.apply_theme()
 
@@ -102,6 +128,7 @@ class HistogramPanel(LessonPanel):
                 raise ValueError(f"{title!r}: need B + 1 edges for B >= 1 counts, got {e.shape}")
             plot = self._ensure_plot(i)
             self._titles[i] = title
+            self._counts[i], self._edges[i] = c.copy(), e.copy()
             self._curves[i].setData(e, c, stepMode="center", fillLevel=0)
             vb = plot.getPlotItem().vb
             vb.setXRange(float(e[0]), float(e[-1]), padding=0.02)
@@ -119,6 +146,12 @@ class HistogramPanel(LessonPanel):
     def plot_titles(self) -> list[str]:
         """The titles of the histograms shown."""
         return self._titles[: self._count]
+
+    def histogram(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the ``(edges, counts)`` of histogram ``index``."""
+        if not 0 <= index < self._count:
+            raise IndexError(f"no histogram {index}: {self._count} shown")
+        return self._edges[index].copy(), self._counts[index].copy()
 
     def plot_widget(self, index: int) -> pg.PlotWidget:
         """The plot of histogram ``index``."""
@@ -210,11 +243,13 @@ class HistogramPanel(LessonPanel):
     def _ensure_plot(self, index: int) -> pg.PlotWidget:
         while len(self._plots) <= index:
             plot = make_plot(mouse=False)  # a drag moves the threshold, never the view
-            plot.setMinimumHeight(_PLOT_MIN_HEIGHT)
+            plot.setMinimumSize(_PLOT_MIN_WIDTH, _PLOT_MIN_HEIGHT)
             curve = pg.PlotDataItem(antialias=True)
             plot.getPlotItem().addItem(curve)
             self._plots.append(plot)
             self._curves.append(curve)
+            self._counts.append(np.zeros(0))
+            self._edges.append(np.zeros(0))
             self._titles.append("")
             self._plots_layout.addWidget(plot, 1)
             self._style_curve(curve)

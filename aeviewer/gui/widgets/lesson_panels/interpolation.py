@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSlider, QVBoxLayout, QW
 
 from aeviewer.gui.widgets.image_tile import ImageTile
 from aeviewer.gui.widgets.lesson_panels._base import LessonPanel
+from aeviewer.gui.widgets.lesson_panels.beta import BetaControl
 
 __all__ = ["CROSSFADE_TEXT", "DECODED_TEXT", "DEFAULT_STEPS", "InterpolationPanel"]
 
@@ -21,10 +22,10 @@ DECODED_TEXT = "Decoded path g((1−a) f(x) + a f(x′))"
 CROSSFADE_TEXT = "Pixel cross-fade (1−a) x + a x′"
 DEFAULT_HINT = "Click two samples in the gallery or the latent space"
 _SLIDER_STEPS = 100
-_STRIP_TILE = 72
+_STRIP_TILE = 56  # nine of them and the two large tiles fit a lesson dock 800 px wide
 _STRIP_TILE_MAX = 160
-_CURRENT_TILE = 160
-_CURRENT_TILE_MAX = 320
+_CURRENT_TILE = 80
+_CURRENT_TILE_MAX = 240
 _DECODED, _CROSSFADE = 0, 1
 
 
@@ -63,11 +64,9 @@ class InterpolationPanel(LessonPanel):
             ImageTile("Cross-fade", self, _CURRENT_TILE, reserve_caption=True),
         )
         current_row = QHBoxLayout()
-        current_row.addStretch(1)
         for tile in self._current:
             tile.setMaximumWidth(_CURRENT_TILE_MAX)
-            current_row.addWidget(tile, 2)
-        current_row.addStretch(1)
+            current_row.addWidget(tile, 1)
 
         self._strip_labels = (
             self._styled_label(DECODED_TEXT, "row"),
@@ -95,12 +94,24 @@ class InterpolationPanel(LessonPanel):
         self._grid.addWidget(self._strip_labels[_DECODED], 0, 0, 1, -1)
         self._grid.addWidget(self._strip_labels[_CROSSFADE], 2, 0, 1, -1)
 
+        # The strips and the slider first (the whole path at a glance), the two images at the
+        # slider's a beside them: all of it above the fold of a 1080p projector.
+        strips = QVBoxLayout()
+        strips.addLayout(self._grid)
+        strips.addLayout(slider_row)
+        strips.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(strips, 3)
+        body.addLayout(current_row, 2)
+
+        self._beta = BetaControl(self)
+        self._beta.hide()
+
         layout = QVBoxLayout(self.content())
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._hint)
-        layout.addLayout(current_row)
-        layout.addLayout(slider_row)
-        layout.addLayout(self._grid)
+        layout.addLayout(body)
+        layout.addWidget(self._beta)
         layout.addStretch(1)
 
         self._set_strip_count(max(2, int(steps)))
@@ -178,11 +189,20 @@ class InterpolationPanel(LessonPanel):
         """The large decoded and cross-fade tiles."""
         return self._current
 
+    def beta_control(self) -> BetaControl:
+        """The β slider row (hidden unless :meth:`show_beta`)."""
+        return self._beta
+
+    def show_beta(self, on: bool) -> None:
+        """Show the VAE's β slider row under the images."""
+        self._beta.setVisible(on)
+
     def apply_theme(self) -> None:
         """Re-read the theme: labels and every tile."""
         super().apply_theme()
         for tile in (*self._current, *self._strips[0], *self._strips[1]):
             tile.apply_theme()
+        self._beta.apply_theme()
 
     # ----------------------------------------------------------------- internals
     def _has_data(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from aeviewer.gui.widgets.image_tile import ImageTile
 from aeviewer.gui.widgets.lesson_panels._base import LessonPanel
@@ -19,6 +19,7 @@ __all__ = ["DEFAULT_GRID", "GRID_RANGE", "ManifoldPanel"]
 DEFAULT_GRID = 15
 GRID_RANGE = (5, 30)
 _MOSAIC_MIN = 160
+_SIDE_MAX = 260
 
 
 class ManifoldPanel(LessonPanel):
@@ -34,15 +35,28 @@ class ManifoldPanel(LessonPanel):
     grid_size_changed(int)
         The user chose a new number of codes per side (arrows, wheel, or a typed value
         confirmed with Enter); :meth:`set_grid_size` does not emit it.
+    refresh_clicked()
+        The user asked to decode the grid again over the latent view's visible plane.
+    overlay_toggled(bool)
+        The user switched drawing the decoded grid under the latent scatter on or off;
+        :meth:`set_overlay` does not emit it.
     """
 
     grid_size_changed = Signal(int)
+    refresh_clicked = Signal()
+    overlay_toggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Decoder manifold: images decoded from a grid of codes", parent)
+        super().__init__("", parent)
         self._setting = False
         self._tile = ImageTile(parent=self, min_size=_MOSAIC_MIN, reserve_caption=True)
         self._tile.set_fit(True)
+        self._refresh = QPushButton("Refresh", self)
+        self._refresh.setToolTip("Decode the grid again over the plane the scatter shows")
+        self._refresh.clicked.connect(self.refresh_clicked)
+        self._overlay = QCheckBox("Draw it under the scatter", self)
+        self._overlay.setToolTip("Tile the decoded images over the latent space itself")
+        self._overlay.toggled.connect(self._on_overlay_toggled)
 
         self._spin = QSpinBox(self)
         self._spin.setRange(*GRID_RANGE)
@@ -51,17 +65,31 @@ class ManifoldPanel(LessonPanel):
         self._spin.setKeyboardTracking(False)  # "25" typed is one change, not "2" then "25"
         self._spin.setToolTip("Codes per side of the grid: more shows finer detail")
         self._spin.valueChanged.connect(self._on_spin_value_changed)
-        spin_label = self._styled_label("grid", "row")
+        about = self._styled_label(
+            "The decoder's images over a grid of codes covering the plane the scatter "
+            "shows: zoom or pan the scatter and the grid follows.",
+            "text",
+        )
+        spin_label = self._styled_label("Grid", "row")
         spin_label.setWordWrap(False)
-        controls = QHBoxLayout()
+        spin_row = QHBoxLayout()
+        spin_row.addWidget(spin_label)
+        spin_row.addWidget(self._spin, 1)
+        # The controls in a column beside the mosaic: the mosaic gets the panel's full height.
+        controls = QVBoxLayout()
+        controls.addWidget(about)
+        controls.addLayout(spin_row)
+        controls.addWidget(self._refresh)
+        controls.addWidget(self._overlay)
         controls.addStretch(1)
-        controls.addWidget(spin_label)
-        controls.addWidget(self._spin)
+        side = QWidget(self)
+        side.setLayout(controls)
+        side.setMaximumWidth(_SIDE_MAX)
 
-        layout = QVBoxLayout(self.content())
+        layout = QHBoxLayout(self.content())
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(controls)
         layout.addWidget(self._tile, 1)
+        layout.addWidget(side)
         self.apply_theme()
 
     # ----------------------------------------------------------------- public API
@@ -108,6 +136,26 @@ class ManifoldPanel(LessonPanel):
         """The tile showing the mosaic."""
         return self._tile
 
+    def refresh_button(self) -> QPushButton:
+        """The "Refresh" button."""
+        return self._refresh
+
+    def overlay_box(self) -> QCheckBox:
+        """The "Draw it under the scatter" check box."""
+        return self._overlay
+
+    def overlay(self) -> bool:
+        """Whether the grid is to be drawn under the latent scatter too."""
+        return self._overlay.isChecked()
+
+    def set_overlay(self, on: bool) -> None:
+        """Check or uncheck the overlay box without emitting ``overlay_toggled``."""
+        self._setting = True
+        try:
+            self._overlay.setChecked(on)
+        finally:
+            self._setting = False
+
     def apply_theme(self) -> None:
         """Re-read the theme: labels and the mosaic tile."""
         super().apply_theme()
@@ -120,3 +168,7 @@ class ManifoldPanel(LessonPanel):
     def _on_spin_value_changed(self, value: int) -> None:
         if not self._setting:
             self.grid_size_changed.emit(int(value))
+
+    def _on_overlay_toggled(self, on: bool) -> None:
+        if not self._setting:
+            self.overlay_toggled.emit(bool(on))
