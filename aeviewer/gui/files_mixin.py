@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from aeviewer.core.history import RunHistory
+from aeviewer.core.models import ModelOptions
 from aeviewer.core.persistence import atomic_write
 from aeviewer.gui.window_state import WindowState
 
@@ -36,19 +40,141 @@ def svg_of_widget(widget: Any, path: str) -> None:
     atomic_write(Path(path), write, suffix=".svg")
 
 
+@dataclass(frozen=True)
+class SessionView:
+    """What a session restores besides its history: the run's settings and the views'."""
+
+    preset: str
+    options: ModelOptions
+    epochs: int
+    lesson: str | None
+    noise: tuple[float, float, float] | None  # the noise sliders when it was saved
+    epoch: int  # the time machine's epoch when it was saved, 0 for the latest
+
+
+def session_view(history: RunHistory) -> SessionView:
+    """Read and check a session's settings before anything on screen changes.
+
+    Raises
+    ------
+    ValueError
+        One line naming what is damaged (an unknown preset, options that cannot train, ...).
+    """
+    from aeviewer.core.lessons import get_lesson
+    from aeviewer.core.models import get_preset
+
+    st = history.settings
+    preset = get_preset(str(st.get("preset", "stacked")))
+    try:
+        raw = st.get("options") or {}
+        known = {f.name for f in dataclasses.fields(ModelOptions)}
+        options = preset.defaults.updated(**{k: v for k, v in dict(raw).items() if k in known})
+        epochs = int(st.get("epochs", len(history)))
+        view = dict(st.get("view") or {})
+        noise = None
+        if view.get("noise") is not None:
+            g, m, sp = (float(v) for v in view["noise"])
+            if not all(math.isfinite(v) for v in (g, m, sp)):
+                raise ValueError("noise levels are not finite numbers")
+            noise = (g, m, sp)
+        epoch = int(view.get("epoch", 0))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"its settings are damaged ({exc})") from None
+    options.validate()
+    lesson = str(st["lesson"]) if st.get("lesson") else None
+    if lesson is not None:
+        try:
+            get_lesson(lesson)
+        except ValueError:
+            lesson = None  # a lesson this version does not have: the run still opens
+    return SessionView(
+        preset.name, options, epochs, lesson, noise, epoch if 0 < epoch <= len(history) else 0
+    )
+
+
+MAIN_STAGE_TITLE = "Fine-tuning the stacked autoencoder"  # core.training's greedy main stage
+
+
+def stage_markers(history: RunHistory) -> list[tuple[float, str]]:
+    """The loss plot's stage markers of a greedy run: ``history.stages``, else rebuilt from
+    the stages' epochs (a stage starts where the one before ended; labels as drawn live)."""
+    if history.stages:
+        return list(history.stages)
+    starts: dict[str, float] = {}
+    for e in history.stage_epochs:
+        starts.setdefault(str(e["stage"]), float(e["x"]) - float(e["epoch"]))
+    if not starts:
+        return []
+    n = len(starts) + 1
+    markers = [(x, f"Stage {k} of {n}") for k, x in enumerate(starts.values(), start=1)]
+    if history.records:
+        first = history.records[0]
+        markers.append((first.x - first.epoch, MAIN_STAGE_TITLE))
+    return markers
+
+
+def _file_stem(name: str) -> str:
+    """A file name for a plot called ``name``: "Loss curves" -> "loss-curves"."""
+    stem = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+    return "-".join(part for part in stem.split("-") if part) or "plot"
+
+
+def batches_per_epoch(history: RunHistory) -> int:
+    """Batches the run trained per epoch, counted in its first epoch's losses (0 if none)."""
+    if not history.records:
+        return 0
+    bx, _ = history.batches()
+    last = history.records[0].x
+    return int(np.count_nonzero((bx > last - 1) & (bx <= last)))
+
+
+def curve_events(history: RunHistory) -> list[tuple[Any, ...]]:
+    """The loss plot's input of a whole run, in the order training delivered it.
+
+    ``("marker", x, text)``, ``("batches", x, losses)`` and ``("epoch", x, logs, stage)``:
+    a greedy stage's marker comes before its batches and epochs (a marker restarts the
+    smoothed curve and leaves a gap), so replaying these redraws the curves as they were.
+    A stage's batches and epochs lie in ``(marker x, next marker x]``.
+    """
+    markers = sorted(stage_markers(history))
+    bx, by = history.batches()
+    epochs = [(float(e["x"]), dict(e["logs"]), str(e["stage"])) for e in history.stage_epochs]
+    epochs += [(r.x, r.logs, "train") for r in history.records]
+    epochs.sort(key=lambda e: e[0])
+    bounds = [-math.inf, *(x for x, _ in markers), math.inf]
+    events: list[tuple[Any, ...]] = []
+    for k in range(len(bounds) - 1):
+        lo, hi = bounds[k], bounds[k + 1]
+        if k:
+            events.append(("marker", *markers[k - 1]))
+        inside = (bx > lo) & (bx <= hi)
+        if inside.any():
+            events.append(("batches", bx[inside], by[inside]))
+        events += [("epoch", *e) for e in epochs if lo < e[0] <= hi]
+    return events
+
+
 class FilesMixin(WindowState):
     """Saving and opening things (mixed into MainWindow)."""
 
     session_model: bytes | None = None  # model.keras of an opened session
+    _session_history: RunHistory | None = None  # the history that model belongs to
     set_state_from_session: Callable[[RunHistory], None]
 
     def _save_name(self, title: str, default: str, filters: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.as_widget(), title, default, filters)
         return path
 
+    def opened_model(self) -> bytes | None:
+        """The ``.keras`` bytes of the opened session, while its run is the one on screen
+        (a new run, even reset, has no model of its own to pair with the old one)."""
+        if self.session_model is not None and self.history is self._session_history:
+            return self.session_model
+        return None
+
     # -- model --------------------------------------------------------------------------
     def save_model_dialog(self) -> None:
-        if (self.trainer is None or self.trainer.ae is None) and self.session_model is None:
+        if (self.trainer is None or self.trainer.ae is None) and self.opened_model() is None:
             self.show_error("No trained model yet: train one (Start), then save it.")
             return
         path = self._save_name("Save model", "autoencoder.keras", "Keras model (*.keras)")
@@ -59,9 +185,13 @@ class FilesMixin(WindowState):
         """Save the trained model as .keras (on the training thread, which owns it)."""
         path = Path(path).with_suffix(".keras")
         trainer = self.trainer
-        if (trainer is None or trainer.ae is None) and self.session_model is not None:
-            data = self.session_model
-            atomic_write(path, lambda tmp: tmp.write_bytes(data))
+        data = self.opened_model()
+        if (trainer is None or trainer.ae is None) and data is not None:
+            try:
+                atomic_write(path, lambda tmp: tmp.write_bytes(data))
+            except OSError as exc:  # an unwritable folder, a full disk: one line, no traceback
+                self.show_error(f"{path}: could not save the model ({exc.strerror or exc})")
+                return
             self._saved(str(path), then)
             return
         if trainer is None or trainer.ae is None:
@@ -95,19 +225,34 @@ class FilesMixin(WindowState):
         if path:
             self.save_session(path)
 
+    def session_history(self) -> RunHistory:
+        """The history to save: the run, with what the views show now (noise levels, the
+        time machine's epoch) and the greedy stage markers added to a copy of its settings."""
+        h = self.history
+        settings = dict(h.settings)
+        settings["view"] = {
+            "noise": [float(v) for v in self.noise_panel.noise()],
+            "epoch": int(self.timeline.current()),
+        }
+        return dataclasses.replace(h, settings=settings, stages=stage_markers(h))
+
     def save_session(self, path: str | Path) -> None:
-        """Save the run; with the trained model when the training thread is free."""
+        """Save the run, with its trained model: the training thread saves a live run's model
+        once training has stopped; an opened session's model is saved again as it came."""
         from aeviewer.core.session import save_session
 
-        history = self.history
+        history = self.session_history()
         trainer = self.trainer
-        if self.state in ("running", "paused") or trainer is None or trainer.ae is None:
+        opened = self.opened_model()
+        running = self.state in ("running", "paused")
+        if running or ((trainer is None or trainer.ae is None) and opened is None):
             try:
                 save_session(path, history, None)
             except ValueError as exc:
                 self.show_error(str(exc))
                 return
-            self.controls.set_hint(f"Saved {path} (history only while training runs)")
+            why = "the model is saved once training stops" if running else "no trained model"
+            self.controls.set_hint(f"Saved {path} (history only: {why})")
             return
         tmp = Path(tempfile.mkdtemp(prefix="aeviewer-")) / "model.keras"
 
@@ -121,6 +266,8 @@ class FilesMixin(WindowState):
                 shutil.rmtree(tmp.parent, ignore_errors=True)
 
         self.save_model(tmp, then=write)
+        if trainer is None or trainer.ae is None:  # the opened model was written (or not) now
+            shutil.rmtree(tmp.parent, ignore_errors=True)
 
     def open_session_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -145,21 +292,56 @@ class FilesMixin(WindowState):
             self.show_error(f"{Path(path).name}: cannot show this session: {exc}")
             return False
         self.session_model = model
+        self._session_history = self.history
         self.controls.set_hint(f"Opened {Path(path).name}: drag the time machine or press P.")
         return True
 
     # -- exports ----------------------------------------------------------------------------
-    def export_plot_dialog(self, which: str) -> None:
+    def plots_on_screen(self) -> list[tuple[str, Any]]:
+        """``(name, PlotWidget)`` of every plot that can be exported: the loss curves, the
+        latent space, and each plot the lesson panel shows (compare scatters, the noise
+        ladder, histograms), named by its title."""
+        import pyqtgraph as pg
+
+        plots: list[tuple[str, Any]] = [
+            ("Loss curves", self.loss_plot.plot_widget),
+            ("Latent space", self.latent_view.plot_widget),
+        ]
+        panel = getattr(self, "lesson_panel", None)
+        if panel is not None:
+            for k, plot in enumerate(panel.findChildren(pg.PlotWidget), start=1):
+                if plot.isVisible():
+                    title = str(plot.getPlotItem().titleLabel.text or "").strip()
+                    plots.append((title or f"Lesson plot {k}", plot))
+        return plots
+
+    def fill_plot_menu(self, menu: Any) -> None:
+        """Fill ``menu`` (File → Export → Plot) with one entry per plot on screen."""
+        menu.clear()
+        for name, plot in self.plots_on_screen():
+            act = menu.addAction(f"{name}…")
+            act.triggered.connect(lambda _=False, p=plot, n=name: self.export_plot_dialog(p, n))
+
+    def export_plot_dialog(self, which: Any, name: str = "") -> None:
+        name = name or str(which)
         path = self._save_name(
-            f"Export the {which} plot", f"{which}.png", "PNG (*.png);;SVG (*.svg)"
+            f"Export the plot {name}", f"{_file_stem(name)}.png", "PNG (*.png);;SVG (*.svg)"
         )
         if path:
             self.export_plot(which, path)
 
-    def export_plot(self, which: str, path: str | Path) -> bool:
+    def export_plot(self, which: Any, path: str | Path) -> bool:
+        """Write a plot as PNG or SVG (by the suffix of ``path``); False with a message if not.
+
+        ``which`` is ``"loss"``, ``"latent"``, a name from :meth:`plots_on_screen`, or a
+        PlotWidget.
+        """
         import pyqtgraph.exporters as exporters
 
-        plot = self.loss_plot.plot_widget if which == "loss" else self.latent_view.plot_widget
+        plot = self._plot_named(which)
+        if plot is None:
+            self.show_error(f"No plot called {which!r} is on screen.")
+            return False
         item = plot.getPlotItem()
         path = str(path)
         try:
@@ -175,6 +357,15 @@ class FilesMixin(WindowState):
             self.show_error(f"{path}: could not export ({exc})")
             return False
         return Path(path).exists()
+
+    def _plot_named(self, which: Any) -> Any:
+        if not isinstance(which, str):
+            return which  # a PlotWidget
+        if which == "loss":
+            return self.loss_plot.plot_widget
+        if which == "latent":
+            return self.latent_view.plot_widget
+        return next((plot for name, plot in self.plots_on_screen() if name == which), None)
 
     def export_gallery_dialog(self) -> None:
         path = self._save_name("Export the gallery", "gallery.png", "PNG (*.png)")

@@ -7,7 +7,13 @@ training thread), never the live Keras model and never ``predict()``.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import functools
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +39,7 @@ from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.latent import (
     Projection,
     fit_pca,
+    plane_xy,
 )
 from aeviewer.core.lessons import LESSONS
 from aeviewer.core.models import OptionsError, get_preset
@@ -44,6 +51,7 @@ from aeviewer.gui.collector import install_gui_collector
 from aeviewer.gui.files_mixin import FilesMixin
 from aeviewer.gui.layout import scrollable
 from aeviewer.gui.lesson_view import LessonMixin
+from aeviewer.gui.relay import run_in_thread, strand
 from aeviewer.gui.time_machine import TimeMachineMixin
 from aeviewer.gui.training_worker import BatchChunk, TrainingThread, TrainingWorker
 from aeviewer.gui.views_mixin import ViewsMixin
@@ -120,6 +128,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._build_menus()
         self._build_thread()
         self.autosaver = Autosaver(lambda: self.history, self)
+        self.close_on_sigterm()  # closing saves the run: so does a logout's SIGTERM
         self._connect()
         self.set_theme(str(self._settings.value("theme", "dark")))
         self._laid_out = False  # apply_default_layout once shown (unless a saved layout exists)
@@ -137,17 +146,20 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     # -- construction -----------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.controls = ControlPanel()
+        self.init_views()
         self.latent_view = LatentView()
         self.latent_view.set_message("Press Start: the codes of the validation digits appear here")
+        # Hovering shows the sample itself beside its point (ViewsMixin maps the row).
+        self.latent_view.sample_hovered.connect(self._on_latent_view_sample_hovered)
         self.loss_plot = LossPlot()
-        self.preview = ImageTile("Decoded point", min_size=96)
+        self.preview = ImageTile("", min_size=120)  # its dock's title names it
         self.preview.set_fit(True)
         self.preview.set_placeholder("Click the latent space")
         self.canvas_panel = CanvasPanel()
         self.canvas_panel.canvas.set_placeholder("Draw a digit here")
-        self.canvas_panel.canvas.setMinimumSize(240, 240)  # the brush row fits at 1080p
-        self.noise_panel = NoisePanel(tile_size=110)
-        self.gallery = SampleGallery(tile_size=48)
+        self.canvas_panel.canvas.setMinimumSize(260, 260)  # the brush row fits at 1080p
+        self.noise_panel = NoisePanel(tile_size=88)
+        self.gallery = SampleGallery(tile_size=44)
         self.gallery.set_placeholder("Originals and reconstructions appear after the first epoch")
         self.stage_label = QLabel("")
         self.stage_label.setObjectName("hint")
@@ -182,28 +194,25 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.setDockNestingEnabled(True)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        # Left, the whole height: the controls (as tall as they need: they never scroll) over
+        # the noise sliders and the denoising strip. Right of the latent space: the loss over
+        # the decoded point. Below: the drawing canvas beside the gallery.
         self.controls_dock = self._dock("Controls", self.controls, left, "controls")
+        self.denoise_dock = self._dock("Noise and denoising", self.noise_panel, left, "denoise")
+        self.splitDockWidget(self.controls_dock, self.denoise_dock, Qt.Orientation.Vertical)
         self.loss_dock = self._dock("Loss", self.loss_plot, right, "loss")
         preview_box = QWidget()
         pl = QVBoxLayout(preview_box)
         pl.addWidget(self.preview, 1)
         self.preview_dock = self._dock("Decoded point", preview_box, right, "preview")
-        draw = QWidget()
-        dl = QVBoxLayout(draw)
-        dl.setContentsMargins(4, 4, 4, 4)
-        from PySide6.QtWidgets import QHBoxLayout
-
-        row = QHBoxLayout()
-        row.addWidget(self.canvas_panel, 0)
-        row.addWidget(self.noise_panel, 1)
-        dl.addLayout(row)
-        self.draw_dock = self._dock("Draw and denoise", draw, bottom, "draw")
+        self.splitDockWidget(self.loss_dock, self.preview_dock, Qt.Orientation.Vertical)
+        self.draw_dock = self._dock("Draw", self.canvas_panel, bottom, "draw")
         self.gallery_dock = self._dock("Gallery", self.gallery, bottom, "gallery")
         self.lesson_dock = self._dock("Lesson", QWidget(), bottom, "lesson")
         self.splitDockWidget(self.draw_dock, self.gallery_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(self.gallery_dock, self.lesson_dock, Qt.Orientation.Horizontal)
         self.lesson_dock.hide()
-        self.splitDockWidget(self.loss_dock, self.preview_dock, Qt.Orientation.Vertical)
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)  # the left column: the whole height
         controls_area = self.controls_dock.widget()
         assert isinstance(controls_area, QScrollArea)
         controls_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -221,9 +230,12 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         file.addSeparator()
         self._action(file, "Save model (.keras)…", self.save_model_dialog, "Ctrl+Shift+S")
         export = file.addMenu("Export")
+        # Every plot on screen, the lesson panel's too: listed afresh each time it opens.
+        self.plot_export_menu = export.addMenu("Plot (PNG or SVG)")
+        self.plot_export_menu.aboutToShow.connect(
+            lambda: self.fill_plot_menu(self.plot_export_menu)
+        )
         for text, slot in (
-            ("Loss plot (PNG or SVG)…", lambda: self.export_plot_dialog("loss")),
-            ("Latent space (PNG or SVG)…", lambda: self.export_plot_dialog("latent")),
             ("Gallery (PNG)…", self.export_gallery_dialog),
             ("Interpolation strips (PNG)…", self.export_interpolation_dialog),
             ("Time machine (animated GIF)…", self.export_gif_dialog),
@@ -235,10 +247,10 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
         view = bar.addMenu("&View")
         self.presenter_action = self._action(view, "Presenter mode", self.toggle_presenter, "F11")
-        self._action(view, "Keyboard shortcuts", self.help_overlay.toggle, "F1")
-        self._action(view, "Keyboard shortcuts (?)", self.help_overlay.toggle, "?").setVisible(
-            False
-        )
+        help_action = self._action(view, "Keyboard shortcuts", self.help_overlay.toggle, "F1")
+        # "?" as a second key of the same action (a hidden action's shortcut never fires);
+        # "Shift+?" too: most layouts type "?" with Shift, and Qt does not always drop it.
+        help_action.setShortcuts([QKeySequence(k) for k in ("F1", "?", "Shift+?")])
         view.addSeparator()
         group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
@@ -275,21 +287,27 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             lambda: self.timeline.play(not self.timeline.play_button.isChecked()),
             "P",
         )
-        self._action(train, "Back one epoch", lambda: self.timeline.step(-1), "Left")
-        self._action(train, "Forward one epoch", lambda: self.timeline.step(1), "Right")
+        arrows = [
+            self._action(train, "Back one epoch", lambda: self.timeline.step(-1), "Left"),
+            self._action(train, "Forward one epoch", lambda: self.timeline.step(1), "Right"),
+        ]
+        from aeviewer.gui.widgets.overlays import SliderKeys
+
+        self.slider_keys = SliderKeys(arrows, self)  # a focused slider keeps its arrow keys
 
         # Presenter mode keeps only the essential controls, in a toolbar.
         self.presenter_bar = QToolBar("Presenter", self)
         self.presenter_bar.setObjectName("presenter")
         self.presenter_bar.setMovable(False)
-        for text, slot in (
-            ("Start / pause", self.toggle_start_pause),
-            ("Step", self.step),
-            ("Reset", self.reset),
-            ("Replay", lambda: self.timeline.play(True)),
-            ("Leave presenter mode", self.toggle_presenter),
+        for text, slot, key in (
+            ("Start / pause", self.toggle_start_pause, "Space"),
+            ("Step", self.step, "S"),
+            ("Reset", self.reset, "R"),
+            ("Replay", lambda: self.timeline.play(True), "P"),
+            ("Keys", self.help_overlay.toggle, "F1"),
+            ("Leave presenter mode", self.toggle_presenter, "Esc"),
         ):
-            self.presenter_bar.addAction(text, slot)
+            self.presenter_bar.addAction(text, slot).setToolTip(f"{text} ({key})")
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.presenter_bar)
         self.presenter_bar.hide()
 
@@ -343,7 +361,12 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.canvas_panel.canvas.drawing_changed.connect(self.refresh_denoise)
         self.noise_panel.noise_changed.connect(self._on_noise_panel_noise_changed)
         self.gallery.sample_clicked.connect(self._on_gallery_sample_clicked)
+        # Lessons: picks from the gallery and the scatter, greedy stages, runs starting/ending.
         self.gallery.sample_clicked.connect(self.lesson_sample_clicked)
+        self.latent_view.latent_clicked.connect(self.lesson_latent_clicked)
+        self.connect_lesson_worker(w)
+        self.state_changed.connect(self._on_window_state_changed)
+        self.connect_lesson_menu()
         self.tsne_computed.connect(self._on_tsne_computed)
         self.state_changed.connect(self.autosaver.on_state_changed)
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -384,12 +407,107 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.status_label.setText("   ·   ".join(parts))
 
     # -- data -------------------------------------------------------------------------
+    # Files, folders and downloads load on a daemon thread (a download takes as long as the
+    # network does, a big image folder seconds); the built-in sets load here, at once.
+    _data_token = 0  # loads asked for so far
+    # (key, title, token, then) of the load in flight
+    _data_loading: tuple[tuple[str, str, str], str, int, Any] | None = None
+    _data_kept: tuple[tuple[str, str, str], Dataset] | None = None  # the last set loaded that way
+
     def load_selected_dataset(self, s: RunSettings) -> Dataset:
+        """Load the panel's choice here, in the GUI thread: for the sets that load at once
+        (the rest goes through :meth:`request_dataset`)."""
         classes = parse_classes(s.classes) if s.classes else None
         name = None if s.data_path else s.dataset
         return load_dataset(name, path=s.data_path, classes=classes)
 
+    @staticmethod
+    def _selection_key(s: RunSettings) -> tuple[str, str, str]:
+        return ("path", s.data_path, s.classes) if s.data_path else ("name", s.dataset, s.classes)
+
+    @staticmethod
+    def loads_slowly(s: RunSettings) -> bool:
+        """Whether ``s`` loads on a thread: a file or folder, or a set that is downloaded."""
+        return bool(s.data_path) or s.dataset in ("mnist", "fashion_mnist")
+
+    def data_loading(self) -> str | None:
+        """The title of the data set loading in a thread, if one is."""
+        return self._data_loading[1] if self._data_loading is not None else None
+
+    def request_dataset(self, s: RunSettings, then: Any) -> Dataset | None:
+        """The data set ``s`` names, when it is at hand; else None, and ``then(ds)`` later.
+
+        A set that loads slowly (:meth:`loads_slowly`) is loaded on a daemon thread while the
+        window shows "Loading <name>…" and stays usable; the last one loaded is kept, so Start
+        does not load it again. A newer request replaces an older one still loading.
+        Raises :class:`DatasetError` at once for what fails at once (a bad class list).
+        """
+        key = self._selection_key(s)
+        kept = self._data_kept
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        if not self.loads_slowly(s):
+            return self.load_selected_dataset(s)
+        loading = self._data_loading
+        if loading is not None and loading[0] == key:
+            self._data_loading = (*loading[:3], then)  # on its way: the latest use wins
+            return None
+        classes = parse_classes(s.classes) if s.classes else None
+        name, path = (None, s.data_path) if s.data_path else (s.dataset, None)
+        title = Path(path).name if path else self.controls.dataset_title()
+        work = functools.partial(load_dataset, name, path=path, classes=classes)  # plain data
+        self._data_token += 1
+        token = self._data_token
+        self._data_loading = (key, title, token, then)
+        run_in_thread(
+            self, "aeviewer-data", work, lambda ds, error: self._on_data_loaded(token, ds, error)
+        )
+        self.controls.set_loading(f"Loading {title}…")
+        self.statusBar().showMessage(f"Loading {title}…")
+        return None
+
+    def _on_data_loaded(self, token: int, ds: Dataset | None, error: str) -> None:
+        loading = self._data_loading
+        if loading is None or loading[2] != token:
+            return  # replaced by a newer choice, or a data set was shown meanwhile
+        self._end_data_loading()
+        if error or ds is None:
+            self._pending_start = None  # the Start that waited for it
+            self.show_error(error or f"could not load {loading[1]}")
+            return
+        self._data_kept = (loading[0], ds)
+        loading[3](ds)
+        if self._pending_start is not None and self.tf_ready:
+            paused, steps = self._pending_start
+            self._pending_start = None
+            self.start(paused=paused, steps=steps)
+
+    def _end_data_loading(self) -> None:
+        loading = self._data_loading
+        if loading is not None:
+            self._data_loading = None
+            self.controls.set_loading(None)
+            if self.statusBar().currentMessage() == f"Loading {loading[1]}…":
+                self.statusBar().clearMessage()
+
+    def _apply_selected_dataset(self, ds: Dataset) -> None:
+        """Show a newly chosen data set, or, during a run, say it waits for the next Start:
+        the run keeps its data (its codes index it) and its model is untouched."""
+        if self.state in ("running", "paused"):
+            self._say_next_start(self.controls.dataset_title())
+            return
+        self._show_dataset(ds)
+        if self.state in ("idle", "finished"):
+            self.clear_views()
+
+    def _say_next_start(self, title: str) -> None:
+        current = self.dataset.name if self.dataset is not None else "the current data"
+        message = f"{title} is used from the next Start; training goes on with {current}."
+        self.controls.set_hint(message)
+        self.statusBar().showMessage(message, 15000)
+
     def _show_dataset(self, ds: Dataset) -> None:
+        self._end_data_loading()  # a set shown here (Start, a session) outdates a load in flight
         self.dataset = ds
         images = ds.is_image
         for w in (self.canvas_panel, self.noise_panel, self.gallery, self.preview):
@@ -411,7 +529,14 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             return
         s = self.controls.settings()
         try:
-            ds = self.load_selected_dataset(s)
+            # A data set loading on a thread is the one chosen last (an opened file is not in
+            # the panel's settings until it has loaded): this Start goes on once it is there.
+            busy = self._data_loading is not None
+            ds = None if busy else self.request_dataset(s, self._apply_selected_dataset)
+            if ds is None:
+                self._pending_start = (paused, steps)
+                self.controls.set_hint(f"Starting as soon as {self.data_loading()} has loaded…")
+                return
             preset = get_preset(s.preset)
             opts = preset.defaults.updated(
                 latent_dim=s.latent_dim, batch_size=s.batch_size, learning_rate=s.learning_rate
@@ -542,9 +667,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     @Slot(str, str)
     def _on_worker_stage_changed(self, stage: str, title: str) -> None:
         self.stage_label.setText(title)
-        if self.trainer is not None:
-            x = self.loss_plot.epoch_count() if hasattr(self.loss_plot, "epoch_count") else 0
-            self.loss_plot.set_stage_marker(float(x), title.split(":")[0])
+        if self.trainer is not None:  # the stage starts where the epochs so far end
+            self.loss_plot.set_stage_marker(self.loss_plot.last_epoch_x(), title.split(":")[0])
 
     @Slot(object)
     def _on_worker_batches_reported(self, chunk: BatchChunk) -> None:
@@ -563,7 +687,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     def _on_worker_epoch_ended(self, x: float, report: EpochReport) -> None:
         if self.trainer is None:
             return  # a reset run still reporting: what it sends is forgotten
-        self.loss_plot.add_epoch(x, report.logs)
+        self.loss_plot.add_epoch(x, report.logs, report.stage)  # greedy stages: their own curve
         self.history.add_epoch(report.epoch, x, report.logs, report.stage)
         if report.stage == "train":
             self.timeline.set_epochs(len(self.history))
@@ -576,15 +700,24 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.history.set_codes(report.epoch, report.codes, report.indices)
         if not self.is_live():
             return  # the time machine shows an older epoch; the record keeps this one
-        if not report.partial:
+        if not report.partial:  # the epoch-end codes of the whole (capped) validation set
             self.latent_codes, self.latent_indices = report.codes, report.indices
-            pca = self.projection if self.projection and self.projection.kind != "tsne" else None
-            self.projection = fit_pca(report.codes, pca)
-            if self.projection_kind == "tsne" and self.projection.kind != "identity":
-                self.start_tsne()  # the PCA picture shows until the t-SNE map is ready
-        elif self.projection is None or self.projection.kind == "tsne":
-            self.projection = fit_pca(report.codes, None)
-        self._show_codes(self.projection.transform(report.codes), report.indices)
+            self.codes_epoch = report.epoch
+        keep_map = False  # t-SNE: the last map stays on screen until the next one is ready
+        if self.wants_tsne() and report.codes.shape[1] > 2:
+            if not report.partial:
+                self.start_tsne()  # one at a time: a running one restarts on these codes
+            keep_map = self.projection is not None and self.projection.kind == "tsne"
+        if keep_map:
+            self._refresh_title()
+        else:
+            if not report.partial:
+                pca = self.projection if self.projection and self.projection.kind == "pca" else None
+                self.projection = fit_pca(report.codes, pca)
+            elif self.projection is None or self.projection.kind == "tsne":
+                self.projection = fit_pca(report.codes, None)  # the first live codes of a run
+            xy = plane_xy(self.projection, report.codes, report.indices)
+            self._show_codes(xy, report.indices)
         self.refresh_denoise()
         if self.lesson is not None and self.lesson.panel == "histogram-sparse":
             self.show_sparse_histograms(report.codes)  # live, between epoch ends too
@@ -620,6 +753,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self._set_state("idle")
         else:
             self._set_state("finished")
+            if self.wants_tsne() and self.is_live():
+                self.start_tsne()  # the map of the final codes (a running one restarts on them)
             if report.reason in ("completed", "stopped") and report.epochs_done:
                 self.start_lesson_followup()
 
@@ -636,15 +771,24 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.trainer.set_batch_delay(delay)
 
     def _on_controls_dataset_changed(self) -> None:
+        s = self.controls.settings()
         if self.state in ("running", "paused"):
-            return  # the run keeps its data (its codes index it); the next Start loads the choice
+            # The run keeps its data (its codes index it): the choice applies at the next
+            # Start. A download or a file starts loading now, so that Start is immediate.
+            if self.loads_slowly(s):
+                with contextlib.suppress(DatasetError):  # Start says what is wrong with it
+                    self.request_dataset(s, self._apply_selected_dataset)
+            else:
+                self._end_data_loading()  # an earlier choice still loading is not wanted now
+            self._say_next_start(self.controls.dataset_title())
+            return
         try:
-            self._show_dataset(self.load_selected_dataset(self.controls.settings()))
+            ds = self.request_dataset(s, self._apply_selected_dataset)
         except DatasetError as exc:
             self.show_error(str(exc))
             return
-        if self.state in ("idle", "finished"):
-            self.clear_views()
+        if ds is not None:
+            self._apply_selected_dataset(ds)
 
     def _on_controls_open_data_requested(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -652,44 +796,63 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         )
         if not path:
             return
-        try:
-            ds = load_dataset(path=path)
+        s = dataclasses.replace(self.controls.settings(), data_path=path)
+        self._data_kept = None  # read the file again: it may have changed since
+        try:  # checked in full before the panel shows the file: a bad one changes nothing
+            ds = self.request_dataset(s, lambda ds: self._on_data_opened(path, ds))
         except DatasetError as exc:
             self.show_error(str(exc))
             return
-        self.controls.set_data_path(path)
-        if self.state in ("running", "paused"):  # Ctrl+O works while the panel is disabled
-            self.controls.set_hint(
-                f"{Path(path).name} is used from the next Start; training goes on with "
-                f"{self.dataset.name if self.dataset else 'the current data'}."
-            )
+        if ds is not None:
+            self._on_data_opened(path, ds)
+
+    def _on_data_opened(self, path: str, ds: Dataset) -> None:
+        self.controls.blockSignals(True)  # its dataset_changed would load the file again
+        try:
+            self.controls.set_data_path(path)
+        finally:
+            self.controls.blockSignals(False)
+        if self.state in ("running", "paused"):  # File → Open data works during a run too
+            self._say_next_start(Path(path).name)
             return
-        self._show_dataset(ds)
+        self._apply_selected_dataset(ds)
 
     def _on_log_action_toggled(self, on: bool) -> None:
         self.loss_plot.set_log_y(on)
 
     # -- presenter mode, help, jobs ------------------------------------------------------------
     def toggle_presenter(self) -> None:
-        """Full screen, large type, only the essential panels (F11; Esc leaves)."""
+        """Full screen, large type, high contrast, only the essential controls (F11; Esc leaves).
+
+        The menu bar and the Controls dock go; a toolbar holds Start/pause, Step, Reset,
+        Replay and the keys' help (every action keeps its shortcut). Every view stays, its
+        fonts scaled by ``palette.PRESENTER_SCALE``, in the theme's high-contrast variant.
+        """
         self.presenting = not self.presenting
         if self.presenting:
             self._pre_presenter_state = self.saveState()
+            self._pre_presenter_maximized = self.isMaximized()
+            self.menuBar().hide()
             self.controls_dock.hide()
             self.presenter_bar.show()
             self.showFullScreen()
         else:
-            self.showNormal()
+            self.menuBar().show()
+            if getattr(self, "_pre_presenter_maximized", False):
+                self.showMaximized()
+            else:
+                self.showNormal()
             self.restoreState(self._pre_presenter_state)
             self.presenter_bar.hide()
-        self._apply_style()
+        palette.set_font_scale(palette.PRESENTER_SCALE if self.presenting else 1.0)
+        self.set_theme(getattr(self, "_theme_name", "dark"))  # restyles every view
         QTimer.singleShot(0, self.apply_default_layout)
         if self.presenting:
             self.statusBar().showMessage("Presenter mode: F1 lists the keys, Esc leaves", 6000)
 
     def _on_escape(self) -> None:
         if self.help_overlay.isVisible():
-            self.help_overlay.hide()
+            self.help_overlay.close_help()
         elif self.presenting:
             self.toggle_presenter()
         else:
@@ -699,21 +862,41 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         """Work still under way: training, a job on the training thread, or t-SNE."""
         return self.state in ("running", "paused") or bool(self._job_callbacks) or self._tsne_busy
 
-    def request_job(self, name: str, fn: Any, then: Any) -> None:
-        """Run ``fn`` on the training thread (after any run); ``then(result)`` here."""
-        self._job_callbacks[name] = then
-        self.job_requested.emit(name, fn)
+    _job_serial = 0  # jobs requested so far: each gets its own token
+
+    def request_job(self, name: str, fn: Any, then: Any, stop: Any = None) -> str:
+        """Run ``fn`` on the training thread (after any run); ``then(result)`` here.
+
+        Each request has its own token (returned), so two jobs of one name each get their
+        own result. ``stop`` is called if the window closes first, and must make ``fn``
+        return soon (a :class:`Trainer`'s ``stop``): closing waits only briefly for the thread.
+        """
+        self._job_serial += 1
+        token = f"{name}#{self._job_serial}"
+        self._job_callbacks[token] = (then, stop)
+        self.job_requested.emit(token, fn)
+        return token
 
     @Slot(str, object, str)
-    def _on_jobs_job_finished(self, name: str, result: Any, error: str) -> None:
-        then = self._job_callbacks.pop(name, None)
+    def _on_jobs_job_finished(self, token: str, result: Any, error: str) -> None:
+        then, _stop = self._job_callbacks.pop(token, (None, None))
+        name = token.rpartition("#")[0] or token
         if error:
             self.show_error(f"{name.replace('-', ' ')}: {error}")
         elif then is not None:
             then(result)
 
     def set_state_from_session(self, history: RunHistory) -> None:
-        """Show an opened session: its data, settings, curves and time machine."""
+        """Show an opened session: its data, lesson, settings, curves, stage markers, noise
+        levels and time machine, as they were when it was saved."""
+        from aeviewer.gui.files_mixin import (
+            batches_per_epoch,
+            curve_events,
+            session_view,
+            stage_markers,
+        )
+        from aeviewer.gui.widgets.controls import EXTRA_KNOB
+
         st = history.settings
         ds = load_dataset(
             None if st.get("data_path") else st.get("dataset", "digits"),
@@ -727,51 +910,90 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         rows_fit = idx is None or not len(idx) or int(idx.max()) < ds.n_val
         if shape != tuple(ds.input_shape) or not rows_fit:
             raise ValueError(f"the session's model does not fit its data set {ds.name}")
+        view = session_view(history)  # checked before anything changes: a bad file loses nothing
         self.trainer = None
+        self.timeline.play(False)
+        self.view_epoch = 0  # nothing decodes with the old run's snapshots from here on
         self.clear_views()
+        if view.lesson is not None:
+            self.open_lesson(view.lesson)  # its panel and caption; the session's settings follow
+        elif self.lesson is not None:
+            self.close_lesson()
         c = self.controls
         c.set_dataset(st.get("dataset", "digits"))
         if st.get("data_path"):
             c.set_data_path(st["data_path"])
         c.classes_edit.setText(st.get("classes", ""))
-        c.set_preset(st.get("preset", "stacked"))
-        c.epochs_spin.setValue(int(st.get("epochs", len(history))))
+        c.set_preset(view.preset)  # first: a new preset resets the boxes below to its defaults
+        c.epochs_spin.setValue(view.epochs)
+        o = view.options
+        c.latent_spin.setValue(o.latent_dim)
+        c.batch_spin.setValue(o.batch_size)
+        c.lr_spin.setValue(o.learning_rate)
+        knob = EXTRA_KNOB.get(view.preset)
+        if knob is not None:
+            c.extra_spin.setValue(float(getattr(o, knob[0])))
         self._show_dataset(ds)
         self.history = history
         history.spill_snapshots()  # a long session's weights wait on disk, as in a live run
         self.variational = bool(st.get("variational", False))
-        bx, by = history.batches()
-        self.loss_plot.add_batches(bx, by)
-        for rec in history.records:
-            self.loss_plot.add_epoch(rec.x, rec.logs)
+        # The smoothing the run had (about 1/8 epoch), from its own batches: the data set on
+        # disk may have grown since.
+        batches = batches_per_epoch(history) or -(-ds.n_train // o.batch_size)
+        self.loss_plot.set_smoothing(max(0.0, 1.0 - 8.0 / batches))
+        history.stages = stage_markers(history)
+        for event in curve_events(history):  # greedy stages' markers, batches, epochs in order
+            if event[0] == "marker":
+                self.loss_plot.set_stage_marker(*event[1:])
+            elif event[0] == "batches":
+                self.loss_plot.add_batches(*event[1:])
+            else:
+                self.loss_plot.add_epoch(*event[1:])
         self.snapshot = history.records[-1].snapshot
-        self.timeline.set_epochs(len(history))
-        self.timeline.select(len(history))
         self.view_epoch = 0
-        self._on_timeline_epoch_selected(0)
+        if view.noise is not None:
+            self.noise_panel.blockSignals(True)  # the views refresh once, below
+            self.noise_panel.set_noise(*view.noise)
+            self.noise_panel.blockSignals(False)
+        self.timeline.set_epochs(len(history))
+        self.timeline.blockSignals(True)
+        self.timeline.select(view.epoch or len(history))
+        self.timeline.blockSignals(False)
+        self._on_timeline_epoch_selected(self.timeline.current())
+        if self.projection_kind == "tsne":
+            self.start_tsne()
         self._set_state("finished")
 
     # -- look ----------------------------------------------------------------------------
     def _apply_style(self) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.setStyleSheet(palette.stylesheet(palette.theme(), 1.35 if self.presenting else 1.0))
+            app.setStyleSheet(palette.stylesheet(palette.theme()))  # at the current font scale
 
     def set_theme(self, name: str) -> None:
-        t = palette.set_theme(name)
+        """Use the dark or light theme; presenter mode shows its high-contrast variant."""
+        name = name.removesuffix("-contrast")
+        name = name if name in ("dark", "light") else "dark"
+        self._theme_name = name
+        palette.set_theme(palette.contrast_theme(name) if self.presenting else name)
         self._apply_style()
-        for w in (
+        views: list[Any] = [
             self.latent_view,
             self.loss_plot,
             self.preview,
             self.canvas_panel.canvas,
             self.noise_panel,
             self.gallery,
-        ):
+        ]
+        panel = getattr(self, "lesson_panel", None)
+        if panel is not None and hasattr(panel, "apply_theme"):
+            views.append(panel)  # its labels' own style sheets and its plots' axes
+        for w in views:
             w.apply_theme()
+        self.help_overlay.update()
         if name in getattr(self, "theme_actions", {}):
             self.theme_actions[name].setChecked(True)
-        self._settings.setValue("theme", t.name)
+        self._settings.setValue("theme", name)
 
     def show_error(self, message: str) -> None:
         """A clear one-line message; the app stays usable."""
@@ -784,35 +1006,99 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
     # -- lifetime --------------------------------------------------------------------------
     def apply_default_layout(self) -> None:
-        """Dock sizes as shares of the window: the latent space gets the most room."""
+        """Dock sizes as shares of the window: the latent space gets the most room.
+
+        Left, the whole height: the controls, as tall as they need (they never scroll: at
+        1080p with a preset's knob and a hint they need about 700 px, more than is left
+        above the bottom row; they scrolled there, the learning rate out of sight), then the
+        noise sliders and the denoising strip. Right of the latent space: the loss over the
+        decoded point, large. Below: the drawing canvas and the gallery; in a window too
+        narrow for both they share the row as tabs. Without the controls (presenter mode)
+        the denoising strip joins the bottom row.
+        """
         w, h = self.width(), self.height()
         lesson = not self.lesson_dock.isHidden()
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
         # The controls never scroll sideways: their dock is as wide as they need in the
         # current style (sizes change with the stylesheet, so measure here, not at build).
         area = self.controls_dock.widget()
         bar = area.verticalScrollBar().sizeHint().width() if isinstance(area, QScrollArea) else 0
         self.controls.adjustSize()
         self.controls_dock.setMinimumWidth(self.controls.sizeHint().width() + bar + 12)
+        shown = self.controls_dock.isVisible() and not self.controls_dock.isFloating()
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        if shown and self.dockWidgetArea(self.denoise_dock) != left:
+            self.splitDockWidget(self.controls_dock, self.denoise_dock, vertical)
+        docks = h - self.menuBar().height() - self.statusBar().height()
+
+        def inner(dock: QDockWidget) -> QWidget | None:
+            box = dock.widget()
+            return box.widget() if isinstance(box, QScrollArea) else box
+
+        def min_width(dock: QDockWidget) -> int:
+            widget = inner(dock)
+            return widget.minimumSizeHint().width() + 8 if widget is not None else 0
+
+        left_w = max(self.controls_dock.minimumWidth(), min_width(self.denoise_dock))
+        if shown:
+            self.resizeDocks([self.controls_dock], [left_w], horizontal)
+            title = self.controls_dock.height() - area.height() if area is not None else 0
+            knob = 0 if self.controls.extra_spin.isVisible() else self.controls.lr_spin.height()
+            need = self.controls.sizeHint().height() + max(title, 0)
+            noise = inner(self.denoise_dock)
+            noise_h = noise.minimumSizeHint().height() + max(title, 0) + 4 if noise else 0
+            # Room for the preset's knob (not every preset has one) and a line of hint, as
+            # far as the denoising strip below keeps what it needs.
+            need += min(knob + 24, max(0, docks - need - noise_h))
+            self.resizeDocks(
+                [self.controls_dock, self.denoise_dock], [need, max(1, docks - need)], vertical
+            )
+        rest = w - left_w if shown else w  # the bottom row's width
+        # The canvas and its brush rows, and a lesson's panel, fit the bottom row (they need
+        # more in presenter mode's type).
+        draw_title = self.draw_dock.height() - self.draw_dock.widget().height()
+        canvas = inner(self.draw_dock)
+        fit = canvas.minimumSizeHint().height() + max(draw_title, 0) + 8 if canvas else 0
+        panel = inner(self.lesson_dock)
+        if lesson and panel is not None:
+            fit = max(fit, min(panel.minimumSizeHint().height() + draw_title + 8, docks // 2))
+        bottom = max(330, fit, int(0.38 * docks))
+        # The canvas square: as wide as the row is tall, less its brush rows.
+        draw_w = max(min_width(self.draw_dock), bottom - 2 * max(draw_title, 0) - 70)
+        beside = [] if shown else [self.denoise_dock]  # presenter mode: the strip joins them
+        beside_w = sum(min_width(d) for d in beside)
+        gallery_min = self.gallery.minimumSizeHint().width() + 8
+        tabs = not lesson and draw_w + beside_w + gallery_min > rest
         if lesson:  # a lesson shows its panel beside the gallery; drawing goes behind a tab
             self.tabifyDockWidget(self.gallery_dock, self.draw_dock)
             self.gallery_dock.raise_()
+        elif tabs:
+            self.tabifyDockWidget(self.gallery_dock, self.draw_dock)
+            self.draw_dock.raise_()
         else:
-            self.splitDockWidget(self.draw_dock, self.gallery_dock, Qt.Orientation.Horizontal)
-        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        self.resizeDocks([self.controls_dock], [max(300, int(0.19 * w))], horizontal)
-        self.resizeDocks([self.loss_dock], [int(0.3 * w)], horizontal)
+            self.splitDockWidget(self.draw_dock, self.gallery_dock, horizontal)
+        if not shown:
+            self.splitDockWidget(self.draw_dock, self.denoise_dock, horizontal)
+        self.resizeDocks([self.gallery_dock], [bottom], vertical)
+        # The loss over the decoded point, beside the latent space.
+        top = docks - bottom
+        self.resizeDocks([self.loss_dock], [int((0.22 if shown else 0.28) * w)], horizontal)
         self.resizeDocks(
-            [self.loss_dock, self.preview_dock], [int(0.34 * h), int(0.2 * h)], vertical
+            [self.loss_dock, self.preview_dock], [int(0.48 * top), int(0.52 * top)], vertical
         )
-        self.resizeDocks([self.gallery_dock], [int(0.42 * h)], vertical)
         if lesson:
             self.resizeDocks(
-                [self.gallery_dock, self.lesson_dock], [int(0.42 * w), int(0.58 * w)], horizontal
+                [self.gallery_dock, self.lesson_dock],
+                [int(0.42 * rest), int(0.58 * rest)],
+                horizontal,
             )
-        else:
-            self.resizeDocks(
-                [self.draw_dock, self.gallery_dock], [int(0.5 * w), int(0.5 * w)], horizontal
-            )
+        elif not tabs:
+            # The canvas and (presenter mode) the denoising strip as narrow as they fit, the
+            # gallery's ten columns the rest.
+            row = [self.draw_dock, *beside, self.gallery_dock]
+            sizes = [draw_w, *[min_width(d) for d in beside], rest - draw_w - beside_w]
+            self.resizeDocks(row, sizes, horizontal)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -847,17 +1133,86 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.shutdown()
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("dock_state", self.saveState())
+        self._settings.sync()  # now: with a thread left running the process skips destructors
         super().closeEvent(event)
 
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Stop training and the thread ("QThread: Destroyed while running" aborts)."""
+    CLOSE_BUDGET_S = 1.5  # closing, the final autosave included, takes at most about this
+    _shut_down = False
+
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Stop training, jobs and the thread, and save the run as it stands, in about 1.5 s.
+
+        True when the training thread stopped within ``timeout_ms``. One that does not
+        (TensorFlow still importing, a first XLA compile, a job that cannot stop) is left to end
+        on its own (``relay.strand``): destroying a running QThread aborts the process.
+        """
+        if self._shut_down:
+            return not self.thread_.isRunning()
+        self._shut_down = True
+        t0 = time.monotonic()
+        self._pending_start = None  # a Start queued for TensorFlow or data must not begin now
         if self.trainer is not None:
             self.trainer.stop()
-        self.autosaver.stop()
+        for _then, stop in list(self._job_callbacks.values()):
+            if stop is not None:
+                with contextlib.suppress(Exception):  # closing goes on whatever a job does
+                    stop()
         self.thread_.quit()
-        ok = bool(self.thread_.wait(timeout_ms))
-        self.autosaver.wait(1.0)  # a save in progress; the last autosave stays whole regardless
+        # The last autosave may be 2 minutes old: write the run as it stands, while the
+        # thread stops (the GUI thread takes no more reports from it now).
+        self.autosaver.save_on_close(0.4)
+        if self.tf_ready or not self._warm_up_started:
+            if self.trainer is not None and not self.trainer.steps and not self._job_callbacks:
+                # Its first compile (seconds, XLA's) cannot be interrupted either: a short
+                # wait, in case it is just ending; else the thread finishes on its own.
+                timeout_ms = min(timeout_ms, 300)
+            ok = bool(self.thread_.wait(timeout_ms))
+        else:
+            # TensorFlow is importing there: that cannot be interrupted, and it holds the GIL
+            # for a second at a time (its libraries' start-up), so each wait here for the
+            # thread, or for the GIL after one, only delays the close.
+            ok = False
+        self.autosaver.wait(max(0.0, self.CLOSE_BUDGET_S - (time.monotonic() - t0)))
+        if not ok:
+            strand(self.thread_, self.worker, self.jobs, grace_s=0.3 if self.tf_ready else 0.0)
         return ok
+
+    @staticmethod
+    def close_on_sigterm() -> None:
+        """SIGTERM (a logout, a shutdown, ``kill``) closes the windows as the close button does:
+        the run is saved and the process exits cleanly. Installed once, by the app itself (a
+        QApplication named "aeviewer": never under pytest), when nothing else handles SIGTERM.
+        """
+        app = QApplication.instance()
+        if (
+            app is None
+            or app.applicationName() != "aeviewer"
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+        ):
+            return
+
+        asked = threading.Event()
+
+        def on_sigterm(_signum: int, _frame: Any) -> None:
+            # Python runs this between two bytecodes of the GUI thread, maybe deep in a slot:
+            # only take note. A second SIGTERM ends the process at once.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            asked.set()
+
+        def on_wake() -> None:
+            # Python sees a signal only when it runs: this timer's slot runs the handler, then
+            # closes at once, holding the GIL (TensorFlow's import may hold it a second at a
+            # time: each hand-over would delay the close by as much).
+            if asked.is_set():
+                wake.stop()
+                QApplication.closeAllWindows()
+
+        signal.signal(signal.SIGTERM, on_sigterm)
+        wake = QTimer(app)
+        wake.setObjectName("aeviewer-sigterm-wake")
+        wake.timeout.connect(on_wake)
+        wake.start(100)
 
     def open_last_autosave(self) -> bool:
         """File → Open last autosave: the run saved every 2 minutes of training and at its end."""

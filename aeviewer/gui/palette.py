@@ -2,6 +2,10 @@
 
 Class colours are the Okabe-Ito / Tableau colour-blind-friendly set, bright enough to read on
 a projector against the dark theme and dark enough against the light one.
+
+Presenter mode switches to a high-contrast variant of the theme (:func:`contrast_theme`) and
+scales every font this module hands out (:func:`set_font_scale`): widgets re-read both in their
+``apply_theme``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ CLASS_HEX = (
 )
 
 BASE_POINT_SIZE = 12  # readable from the back row; presenter mode scales it up
+PRESENTER_SCALE = 1.4  # presenter mode's font scale: 12 pt text becomes 17 pt
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,39 @@ THEMES = {
         marker="#000000",
         grid_alpha=0.2,
     ),
+    # High-contrast variants for presenter mode: a projector washes colours out, so text and
+    # axes go to pure white on black (or black on white) and muted text stays above 7:1
+    # (WCAG AAA); the class colours are unchanged (they are chosen to read on both).
+    "dark-contrast": Theme(
+        "dark-contrast",
+        background="#000000",
+        panel="#14161a",
+        foreground="#ffffff",
+        muted="#c9ced6",
+        accent="#ffd400",
+        train="#5cb0ff",
+        val="#ffa733",
+        raw="#5cb0ff",
+        marker="#ffffff",
+        grid_alpha=0.3,
+    ),
+    "light-contrast": Theme(
+        "light-contrast",
+        background="#ffffff",
+        panel="#e8eaee",
+        foreground="#000000",
+        muted="#30353d",
+        accent="#a00000",
+        train="#0047b3",
+        val="#b33c00",
+        raw="#0047b3",
+        marker="#000000",
+        grid_alpha=0.35,
+    ),
 }
 
 _current = THEMES["dark"]
+_font_scale = 1.0
 
 
 def theme() -> Theme:
@@ -87,6 +122,43 @@ def set_theme(name: str) -> Theme:
     pg.setConfigOption("background", _current.background)
     pg.setConfigOption("foreground", _current.foreground)
     return _current
+
+
+def contrast_theme(name: str) -> str:
+    """The name of the high-contrast variant of theme ``name`` (presenter mode)."""
+    base = name.removesuffix("-contrast")
+    return f"{base if base in THEMES else 'dark'}-contrast"
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21; 7 or more reads from the back row)."""
+
+    def luminance(color: str) -> float:
+        c = QColor(color)
+        channels = []
+        for v in (c.redF(), c.greenF(), c.blueF()):
+            channels.append(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
+        r, g, b_ = channels
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def set_font_scale(scale: float) -> None:
+    """Scale every font and point size handed out from now on (presenter mode: about 1.4)."""
+    global _font_scale
+    _font_scale = max(0.5, min(float(scale), 3.0))
+
+
+def font_scale() -> float:
+    """The font scale in use (1 outside presenter mode)."""
+    return _font_scale
+
+
+def pt(size: float) -> int:
+    """``size`` points at the current font scale (for style sheets and pyqtgraph labels)."""
+    return max(1, round(size * _font_scale))
 
 
 def class_color(label: int, alpha: int = 255) -> QColor:
@@ -114,15 +186,19 @@ def pen(color: str, width: float = 2.0, alpha: int = 255) -> QPen:
 
 
 def font(point_size: int = BASE_POINT_SIZE, bold: bool = False) -> QFont:
+    """A font of ``point_size`` points at the current font scale (see :func:`set_font_scale`)."""
     f = QFont()
-    f.setPointSize(point_size)
+    f.setPointSize(pt(point_size))
     f.setBold(bold)
     return f
 
 
-def stylesheet(t: Theme, scale: float = 1.0) -> str:
-    """Application-wide style: large type and high contrast for projectors."""
-    pt = round(BASE_POINT_SIZE * scale)
+def stylesheet(t: Theme, scale: float | None = None) -> str:
+    """Application-wide style: large type and high contrast for projectors.
+
+    ``scale`` multiplies the base point size; by default the current font scale.
+    """
+    pt = round(BASE_POINT_SIZE * (font_scale() if scale is None else scale))
     return f"""
     QWidget {{ background: {t.background}; color: {t.foreground}; font-size: {pt}pt; }}
     QDockWidget::title {{ background: {t.panel}; padding: 6px; font-weight: bold; }}
@@ -148,4 +224,8 @@ def stylesheet(t: Theme, scale: float = 1.0) -> str:
     QSlider::handle:horizontal {{ background: {t.accent}; width: 16px; margin: -6px 0;
                                   border-radius: 8px; }}
     QToolTip {{ background: {t.panel}; color: {t.foreground}; border: 1px solid {t.muted}; }}
+    QToolBar {{ background: {t.panel}; border: none; spacing: 10px; padding: 4px; }}
+    QToolButton {{ background: {t.background}; color: {t.foreground}; padding: 6px 14px;
+                   border: 1px solid {t.muted}; border-radius: 5px; }}
+    QToolButton:hover {{ border-color: {t.accent}; }}
     """

@@ -72,7 +72,16 @@ class TimelineBar(QWidget):
             self.select(self.slider.value() + delta)
 
     def play(self, on: bool) -> None:
+        """Replay from the first epoch (or from the one shown), one epoch per interval."""
         self.play_button.setChecked(on)
+
+    def playing(self) -> bool:
+        """Whether a replay is under way."""
+        return self.play_button.isChecked()
+
+    def set_interval(self, ms: int) -> None:
+        """Milliseconds each epoch shows during a replay."""
+        self._timer.setInterval(max(1, int(ms)))
 
     def _on_play_button_toggled(self, on: bool) -> None:
         if on:
