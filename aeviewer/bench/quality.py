@@ -90,8 +90,7 @@ def run(data: BenchData, results: Results, epochs: int) -> None:
             extra = ""
             if preset == "vanilla":  # a linear MSE recipe: its own loss, beside the BCE
                 extra = (
-                    f"; MSE ratio {mine_mse / theirs_mse:.3f} "
-                    f"({mine_mse:.4f} vs {theirs_mse:.4f})"
+                    f"; MSE ratio {mine_mse / theirs_mse:.3f} ({mine_mse:.4f} vs {theirs_mse:.4f})"
                 )
             alt = recipes.ALTERNATIVE_BATCH.get(preset)
             if alt is not None:

@@ -381,11 +381,7 @@ def _foreign_object(node: dict[str, Any]) -> str | None:
         return None
     if root == "builtins" and name == "function":
         return None  # Keras looks the name up in its own modules only
-    if (
-        root == "aeviewer"
-        and isinstance(registered, str)
-        and registered.startswith("aeviewer>")
-    ):
+    if root == "aeviewer" and isinstance(registered, str) and registered.startswith("aeviewer>"):
         return None
     return label
 

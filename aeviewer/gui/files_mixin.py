@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from aeviewer.core.history import RunHistory
+from aeviewer.core.latent import plane_xy
 from aeviewer.core.models import ModelOptions
 from aeviewer.core.persistence import atomic_write
 from aeviewer.gui.window_state import WindowState
@@ -342,6 +343,7 @@ class FilesMixin(WindowState):
         if plot is None:
             self.show_error(f"No plot called {which!r} is on screen.")
             return False
+        self.loss_plot.flush()  # the batch curve redraws on a timer: draw what has arrived
         item = plot.getPlotItem()
         path = str(path)
         try:
@@ -441,8 +443,9 @@ class FilesMixin(WindowState):
         ds = self.dataset
         if ds is None or not ds.is_image or self.snapshot is None:
             return
-        if self.clicked_point is None and self.latent_codes is not None and self.projection:
-            xy = self.projection.transform(self.latent_codes)
+        codes, indices, proj = self.latent_codes, self.latent_indices, self.projection
+        if self.clicked_point is None and codes is not None and indices is not None and proj:
+            xy = plane_xy(proj, codes, indices)  # a 1-D strip: within its band
             x, y = (float(v) for v in np.median(xy, axis=0))
             self.latent_view.set_click_marker(x, y)
             self.decode_point(x, y)
@@ -455,4 +458,5 @@ class FilesMixin(WindowState):
 
     def save_screenshot(self, path: str | Path) -> bool:
         QApplication.processEvents()
+        self.loss_plot.flush()
         return bool(self.as_widget().grab().save(str(path), "PNG"))

@@ -133,27 +133,6 @@ class LessonMixin(WindowState):
         self.setWindowTitle(f"aeviewer: lesson {number}, {lesson.title}")  # type: ignore[attr-defined]
         return True
 
-    def connect_lesson_menu(self) -> None:
-        """Each entry of the Lessons menu opens its lesson.
-
-        ``QAction.triggered`` passes ``checked``: a ``lambda n=name: ...`` receives it as
-        ``n`` (False) and every entry failed with "unknown lesson False". The entries are
-        connected again here, taking ``checked`` first.
-        """
-        from PySide6.QtWidgets import QMenu
-
-        window = self.as_widget()
-        menu = next((m for m in window.findChildren(QMenu) if m.title() == "&Lessons"), None)
-        if menu is None:
-            return
-        for act in menu.actions():
-            number, _, _ = act.text().partition(". ")
-            if not number.isdigit() or not 1 <= int(number) <= len(LESSONS):
-                continue
-            name = LESSONS[int(number) - 1].name
-            act.triggered.disconnect()
-            act.triggered.connect(lambda _checked=False, n=name: self.open_lesson(n))
-
     def close_lesson(self) -> None:
         self.stop_lesson_jobs()
         self._lesson_serial += 1

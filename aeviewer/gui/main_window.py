@@ -12,8 +12,10 @@ import dataclasses
 import functools
 import os
 import signal
+import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,7 @@ def settings_store() -> QSettings:
 
 
 WARM_UP_FALLBACK_MS = 1000  # a window not shown (tests, scripts) still loads TensorFlow
+GIL_SWITCH_S = 0.001  # sys.setswitchinterval: how long a thread may keep the GIL (default 5 ms)
 
 
 class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWindow):
@@ -121,7 +124,16 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.model_info: dict[str, Any] = {}
         self.pair: list[int] = []
         self.compare = None
+        self._epoch_views: list[Callable[[], None]] = []  # epoch-end views still to refresh
+        self._epoch_views_shown: int | None = None  # the epoch to announce once they are
+        self._epoch_views_timer = QTimer(self)
+        self._epoch_views_timer.setSingleShot(True)
+        self._epoch_views_timer.setInterval(0)
+        self._epoch_views_timer.timeout.connect(self._on_epoch_views_timer_timeout)
 
+        # The training thread runs Python between TensorFlow's ops; each time the GUI thread
+        # wants the GIL back (every numpy call of a decode) it could wait the default 5 ms.
+        sys.setswitchinterval(GIL_SWITCH_S)
         self.collector = install_gui_collector()  # before any thread starts (see collector.py)
         self._build_widgets()
         self._build_docks()
@@ -255,7 +267,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for name in ("dark", "light"):
-            act = self._action(view, f"{name.title()} theme", lambda n=name: self.set_theme(n))
+            act = self._action(
+                view, f"{name.title()} theme", lambda _checked=False, n=name: self.set_theme(n)
+            )
             act.setCheckable(True)
             group.addAction(act)
             self.theme_actions[name] = act
@@ -267,7 +281,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         pgroup = QActionGroup(self)
         self.projection_actions: dict[str, QAction] = {}
         for kind, text in (("pca", "Project codes with PCA"), ("tsne", "Project codes with t-SNE")):
-            act = self._action(view, text, lambda k=kind: self.set_projection_kind(k))
+            act = self._action(
+                view, text, lambda _checked=False, k=kind: self.set_projection_kind(k)
+            )
             act.setCheckable(True)
             pgroup.addAction(act)
             self.projection_actions[kind] = act
@@ -313,7 +329,12 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
         lessons = bar.addMenu("&Lessons")
         for i, lesson in enumerate(LESSONS, start=1):
-            self._action(lessons, f"{i}. {lesson.title}", lambda n=lesson.name: self.open_lesson(n))
+            # QAction.triggered passes ``checked`` first: it must not land in ``n``.
+            self._action(
+                lessons,
+                f"{i}. {lesson.title}",
+                lambda _checked=False, n=lesson.name: self.open_lesson(n),
+            )
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: str | None = None) -> QAction:
         act = QAction(text, self)
@@ -366,7 +387,6 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.latent_view.latent_clicked.connect(self.lesson_latent_clicked)
         self.connect_lesson_worker(w)
         self.state_changed.connect(self._on_window_state_changed)
-        self.connect_lesson_menu()
         self.tsne_computed.connect(self._on_tsne_computed)
         self.state_changed.connect(self.autosaver.on_state_changed)
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -625,6 +645,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self._set_state("idle")
 
     def clear_views(self) -> None:
+        self._epoch_views.clear()  # a reset run's epoch-end views are not drawn
+        self._epoch_views_shown = None
+        self._epoch_views_timer.stop()
         self.snapshot = None
         self.projection = None
         self.latent_codes = self.latent_indices = self.shown_indices = None
@@ -636,6 +659,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.latent_view.set_click_marker(None, None)
         self.latent_view.set_drawn_point(None, None)
         self.latent_view.set_highlight(None)
+        self._clear_lesson_marks()  # a path or crosses drawn on the old codes mean nothing now
         self.preview.set_image(None)
         self.stage_label.setText("")
         self._progress = ""
@@ -736,14 +760,38 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
                 self.decode_point(*self.clicked_point)
             self.refresh_denoise()
             if first or epoch_end:
-                self.refresh_gallery()
-                self.update_trails()
-                self.refresh_lesson()
+                # The epoch-end views, one per turn of the event loop: a click or a stroke
+                # queued meanwhile waits for one of them, not for all.
+                self._epoch_views = [
+                    self.refresh_gallery_pairs,
+                    self.refresh_gallery_generated,
+                    self.update_trails,
+                    self.refresh_lesson,
+                ]
+                self._epoch_views_shown = snapshot.epoch if epoch_end else None
+                self._epoch_views_timer.start()
+                return
         if epoch_end:
             self.epoch_shown.emit(snapshot.epoch)  # every view shows this epoch now
 
+    def _on_epoch_views_timer_timeout(self) -> None:
+        if self._epoch_views:
+            self._epoch_views.pop(0)()
+        if self._epoch_views:
+            self._epoch_views_timer.start()
+        elif self._epoch_views_shown is not None:
+            epoch, self._epoch_views_shown = self._epoch_views_shown, None
+            self.epoch_shown.emit(epoch)  # every view shows this epoch now
+
+    def flush_epoch_views(self) -> None:
+        """Refresh now the epoch-end views still waiting for their turn."""
+        while self._epoch_views or self._epoch_views_shown is not None:
+            self._on_epoch_views_timer_timeout()
+        self._epoch_views_timer.stop()
+
     @Slot(object)
     def _on_worker_run_finished(self, report: FinishReport) -> None:
+        self.flush_epoch_views()  # the end of a run shows every view of its last epoch
         if report.reason in ("nan", "error"):
             self.show_error(report.message)
         elif report.reason == "completed":

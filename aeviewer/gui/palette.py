@@ -212,6 +212,8 @@ def stylesheet(t: Theme, scale: float | None = None) -> str:
     QPushButton:disabled {{ color: {t.muted}; border-color: {t.panel}; }}
     QPushButton#primary {{ background: {t.train}; color: white; font-weight: bold;
                            border-color: {t.train}; }}
+    QPushButton#primary:disabled {{ background: {t.panel}; color: {t.muted};
+                                    border-color: {t.muted}; }}
     QPushButton:checked {{ background: {t.accent}; color: black; }}
     QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit {{ background: {t.panel};
         border: 1px solid {t.muted}; border-radius: 4px; padding: 3px 6px; }}

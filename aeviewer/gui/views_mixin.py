@@ -289,11 +289,15 @@ class ViewsMixin(WindowState):
         return np.asarray(plotted[:GALLERY_SIZE], dtype=np.int64)
 
     def refresh_gallery(self) -> None:
+        self.refresh_gallery_pairs()
+        self.refresh_gallery_generated()
+
+    def refresh_gallery_pairs(self) -> None:
+        """Originals (noisy, when the noise sliders say so) next to their reconstructions."""
         ds, snap = self.dataset, self.view_snapshot()
         if ds is None or snap is None or not ds.is_image:
             return
         idx = self.gallery_samples(ds.n_val)
-        n = len(idx)
         originals = np.asarray(ds.x_val[idx], np.float32)
         g, m, sp = self.noise_panel.noise()
         noisy = corrupt_batch(originals, g, m, sp, seed=2) if (g or m or sp) else None
@@ -304,12 +308,19 @@ class ViewsMixin(WindowState):
         self.gallery.set_pairs(
             originals, recon, [int(i) for i in idx], noisy=noisy, captions=captions
         )
+        self.gallery_indices = idx
+
+    def refresh_gallery_generated(self) -> None:
+        """Samples decoded from the prior (VAE) or from a Gaussian fitted to the codes."""
+        ds, snap = self.dataset, self.view_snapshot()
+        if ds is None or snap is None or not ds.is_image:
+            return
+        n = len(self.gallery_samples(ds.n_val))
         codes = sample_codes(
             self.latent_codes, n, self.variational, snap.decoder.input_shape[0], seed=3
         )
         title = "Generated: N(0, I)" if self.variational else "Generated: fitted Gaussian"
         self.gallery.set_generated(snap.decoder(codes), title=title)
-        self.gallery_indices = idx
 
     def _on_noise_panel_noise_changed(self, *_: float) -> None:
         self.refresh_denoise()

@@ -211,9 +211,7 @@ SESSION_BOMBS = {
     "session.json of deflated zeros": lambda d: _session_with_bomb(
         d, "j.aevsession", "session.json"
     ),
-    "model.keras of deflated zeros": lambda d: _session_with_bomb(
-        d, "m.aevsession", "model.keras"
-    ),
+    "model.keras of deflated zeros": lambda d: _session_with_bomb(d, "m.aevsession", "model.keras"),
     "deflated array inside arrays.npz": _inner_npz_bomb,
     "arrays.npz declaring 3.5 GB": _declared_huge,
 }

@@ -363,9 +363,8 @@ def test_every_core_module_imports_no_qt() -> None:
     *names, qt = proc.stdout.strip().splitlines()
     core = Path(__file__).resolve().parents[2] / "aeviewer" / "core"
     on_disk = {
-        "aeviewer.core." + ".".join(p.relative_to(core).with_suffix("").parts).removesuffix(
-            ".__init__"
-        )
+        "aeviewer.core."
+        + ".".join(p.relative_to(core).with_suffix("").parts).removesuffix(".__init__")
         for p in core.rglob("*.py")
         if p.name != "__init__.py" or p.parent != core
     }

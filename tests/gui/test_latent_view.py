@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from aeviewer.gui import palette
 from aeviewer.gui.widgets.image_tile import ImageTile
-from aeviewer.gui.widgets.latent_view import LatentView
+from aeviewer.gui.widgets.latent_view import DRAWN_POINT_MS, LatentView
 from aeviewer.gui.widgets.loss_plot import LossPlot
 
 NAMES = ("T-shirt/top", "Trouser", "Pullover")
@@ -338,9 +338,7 @@ def test_hover_names_the_sample_and_shows_its_image(view: LatentView, qtbot) -> 
     ids = np.arange(5000, 5000 + len(xy))  # the samples behind the points: not their rows
     images = np.random.default_rng(1).random((len(xy), 28, 28)).astype(np.float32)
     view.set_points(xy, labels, NAMES, ids=ids)
-    view.sample_hovered.connect(
-        lambda row: view.set_hover_image(images[row] if row >= 0 else None)
-    )
+    view.sample_hovered.connect(lambda row: view.set_hover_image(images[row] if row >= 0 else None))
     port = view.plot_widget.viewport()
     target = to_viewport(view, *xy[7])
     with qtbot.waitSignal(view.sample_hovered, timeout=1000):
@@ -358,3 +356,17 @@ def test_hover_names_the_sample_and_shows_its_image(view: LatentView, qtbot) -> 
     assert view.hover_text() == "" and view.hover_image() is None
     with pytest.raises(ValueError):
         view.set_points(xy, labels, ids=ids[:5])
+
+
+def test_the_drawn_star_follows_the_pen_on_a_timer(view: LatentView, qtbot) -> None:
+    view.set_drawn_point(0.0, 0.0)  # it appears at once
+    drawn = view._drawn_item
+    assert drawn.isVisible() and drawn.data["x"][0] == 0.0
+    for k in range(1, 21):  # a stroke: twenty moves within a few milliseconds
+        view.set_drawn_point(float(k), float(k))
+    assert drawn.data["x"][0] == 0.0  # no repaint of the scatter per move...
+    qtbot.waitUntil(lambda: drawn.data["x"][0] == 20.0, timeout=1000)  # ...the latest, soon
+    view.set_drawn_point(3.0, 3.0)
+    view.set_drawn_point(None, None)  # Clear: hidden at once, and the pending move is dropped
+    qtbot.wait(3 * DRAWN_POINT_MS)
+    assert view.marker_position("drawn") is None and not drawn.isVisible()

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 
 from aeviewer.gui import palette
-from aeviewer.gui.widgets.loss_plot import LossPlot
+from aeviewer.gui.widgets.loss_plot import BATCH_REDRAW_MS, LossPlot
 
 VAE_LOGS = {
     "loss": 30.0,
@@ -157,6 +157,7 @@ def test_log_checkbox(plot: LossPlot, qtbot) -> None:
     assert plot.log_y()
     assert plot.findChild(pg.PlotWidget).getPlotItem().getAxis("left").logMode
     plot.add_batches(np.array([0.2, 0.3]), np.array([0.0, -5.0]))
+    plot.flush()
     plot.grab()
     for item in plot.findChild(pg.PlotWidget).getPlotItem().listDataItems():
         _, y = item.getData()
@@ -164,6 +165,29 @@ def test_log_checkbox(plot: LossPlot, qtbot) -> None:
     plot.set_log_y(False)
     assert not box.isChecked() and not plot.log_y()
     plot.grab()
+
+
+def _drawn(plot: LossPlot) -> int:
+    """Points the per-batch curve item holds (what is on screen, not the buffer)."""
+    item = plot.findChild(pg.PlotWidget).getPlotItem().listDataItems()[0]
+    x, _ = item.getData()
+    return 0 if x is None else len(x)
+
+
+def test_batch_redraws_are_coalesced(qtbot, plot: LossPlot) -> None:
+    plot.add_batches(np.array([0.0, 0.1]), np.array([1.0, 0.9]))
+    assert _drawn(plot) == 2  # the first points of a run show at once
+    for k in range(50):  # 50 chunks within a few ms: one redraw for all of them
+        plot.add_batches(np.array([0.2 + k / 100]), np.array([0.8]))
+    assert plot.has_pending() and _drawn(plot) == 2
+    assert plot.batch_count() == 52
+    qtbot.waitUntil(lambda: not plot.has_pending(), timeout=2000)
+    assert _drawn(plot) == 52
+    plot.add_batches(np.array([0.9]), np.array([0.5]))
+    plot.clear()  # a new run: nothing of the old one is drawn later
+    assert not plot.has_pending()
+    qtbot.wait(2 * BATCH_REDRAW_MS)
+    assert plot.curve_names() == []
 
 
 def test_clear(plot: LossPlot) -> None:

@@ -420,9 +420,7 @@ def test_tsne_is_shown_after_a_run_with_tsne_selected(window: MainWindow, qtbot)
     assert window._tsne_shown == 3 and window.tsne_xy is final
 
 
-def test_learning_rate_moved_during_a_run_reaches_the_optimizer(
-    window: MainWindow, qtbot
-) -> None:
+def test_learning_rate_moved_during_a_run_reaches_the_optimizer(window: MainWindow, qtbot) -> None:
     window.controls.epochs_spin.setValue(200)
     start(window, qtbot, preset="vanilla", epochs=200)
     qtbot.waitUntil(
@@ -503,3 +501,20 @@ def test_window_state_is_remembered_across_windows(
     finally:
         second.set_theme("dark")
         second.close()
+
+
+def test_view_menu_entries_do_what_they_say(window: MainWindow) -> None:
+    """QAction.triggered passes ``checked``: a ``lambda n=name`` entry got False as its name."""
+    from aeviewer.gui import palette
+
+    try:
+        window.theme_actions["light"].trigger()
+        assert palette.theme().name == "light" and window.theme_actions["light"].isChecked()
+        window.theme_actions["dark"].trigger()
+        assert palette.theme().name == "dark"
+        window.projection_actions["tsne"].trigger()
+        assert window.projection_kind == "tsne"
+        window.projection_actions["pca"].trigger()
+        assert window.projection_kind == "pca"
+    finally:
+        window.set_theme("dark")

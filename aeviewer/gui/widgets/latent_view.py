@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
@@ -19,6 +19,9 @@ from aeviewer.gui import palette
 from aeviewer.gui.widgets.image_tile import ImageTile
 
 POINT_PX = max(8, round(palette.BASE_POINT_SIZE * 0.75))  # data points: readable, not blobs
+# The drawn digit's star follows the pen at most this often: moving it repaints the scatter
+# (milliseconds of every class's points), which must not delay the reconstruction of each stroke.
+DRAWN_POINT_MS = 40
 HOVER_TILE_PX = 120  # the hovered sample's image: 28x28 shown 4x, readable from a few rows back
 _PAD = 0.06  # padding of a fresh fit, as a fraction of the data span
 _GROW_PAD = 0.15  # headroom added when points leave the view: slow drift doesn't jump each frame
@@ -137,6 +140,11 @@ class LatentView(QWidget):
         self._highlight_item = _QuietScatter(symbol="o", size=26, pxMode=True)
         self._click_item = _QuietScatter(symbol="crosshair", size=34, pxMode=True)
         self._drawn_item = _QuietScatter(symbol="star", size=34, pxMode=True)
+        self._drawn_to: tuple[float, float] | None = None  # where the star goes at the next tick
+        self._drawn_timer = QTimer(self)
+        self._drawn_timer.setSingleShot(True)
+        self._drawn_timer.setInterval(DRAWN_POINT_MS)
+        self._drawn_timer.timeout.connect(self._flush_drawn_point)
         self._hover_text = pg.TextItem(anchor=(0, 1), ensureInBounds=True)
         self._hover_text.setFont(palette.font(14))
         extras = (self._path, self._highlight_item, self._click_item, self._drawn_item)
@@ -319,8 +327,25 @@ class LatentView(QWidget):
         self._place(self._click_item, x, y)
 
     def set_drawn_point(self, x: float | None, y: float | None) -> None:
-        """Put the star marking the code of the drawn digit at (x, y); ``None`` hides it."""
-        self._place(self._drawn_item, x, y)
+        """Put the star marking the code of the drawn digit at (x, y); ``None`` hides it.
+
+        It appears (or hides) at once; while it is shown it moves to the latest point given
+        every :data:`DRAWN_POINT_MS` ms at most.
+        """
+        if x is None or y is None or not self._drawn_item.isVisible():
+            self._drawn_timer.stop()
+            self._drawn_to = None
+            self._place(self._drawn_item, x, y)
+            return
+        self._drawn_to = (float(x), float(y))
+        if not self._drawn_timer.isActive():
+            self._drawn_timer.start()
+
+    def _flush_drawn_point(self) -> None:
+        self._drawn_timer.stop()
+        if self._drawn_to is not None:
+            self._place(self._drawn_item, *self._drawn_to)
+            self._drawn_to = None
 
     def set_hover_image(self, image: np.ndarray | None) -> None:
         """Show ``image`` (2-D, 0..1) beside the hovered point; ``None`` hides it. It hides by
@@ -374,6 +399,8 @@ class LatentView(QWidget):
     def marker_position(self, which: str) -> tuple[float, float] | None:
         """Where marker ``"click"``, ``"drawn"`` or ``"highlight"`` is, or ``None`` if hidden."""
         items = {"click": self._click_item, "drawn": self._drawn_item}
+        if which == "drawn":
+            self._flush_drawn_point()  # where it is going: there, now
         item = items.get(which, self._highlight_item)
         if not item.isVisible() or len(item.data) == 0:
             return None
