@@ -343,7 +343,6 @@ class FilesMixin(WindowState):
         if plot is None:
             self.show_error(f"No plot called {which!r} is on screen.")
             return False
-        self.loss_plot.flush()  # the batch curve redraws on a timer: draw what has arrived
         item = plot.getPlotItem()
         path = str(path)
         try:
@@ -458,5 +457,5 @@ class FilesMixin(WindowState):
 
     def save_screenshot(self, path: str | Path) -> bool:
         QApplication.processEvents()
-        self.loss_plot.flush()
+        self.loss_plot.flush()  # its batch curve redraws on a timer: the picture has it all
         return bool(self.as_widget().grab().save(str(path), "PNG"))

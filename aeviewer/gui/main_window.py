@@ -12,7 +12,6 @@ import dataclasses
 import functools
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +53,7 @@ from aeviewer.gui.files_mixin import FilesMixin
 from aeviewer.gui.layout import scrollable
 from aeviewer.gui.lesson_view import LessonMixin
 from aeviewer.gui.relay import run_in_thread, strand
+from aeviewer.gui.throttle import Throttle
 from aeviewer.gui.time_machine import TimeMachineMixin
 from aeviewer.gui.training_worker import BatchChunk, TrainingThread, TrainingWorker
 from aeviewer.gui.views_mixin import ViewsMixin
@@ -80,7 +80,6 @@ def settings_store() -> QSettings:
 
 
 WARM_UP_FALLBACK_MS = 1000  # a window not shown (tests, scripts) still loads TensorFlow
-GIL_SWITCH_S = 0.001  # sys.setswitchinterval: how long a thread may keep the GIL (default 5 ms)
 
 
 class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWindow):
@@ -126,14 +125,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.compare = None
         self._epoch_views: list[Callable[[], None]] = []  # epoch-end views still to refresh
         self._epoch_views_shown: int | None = None  # the epoch to announce once they are
-        self._epoch_views_timer = QTimer(self)
-        self._epoch_views_timer.setSingleShot(True)
-        self._epoch_views_timer.setInterval(0)
-        self._epoch_views_timer.timeout.connect(self._on_epoch_views_timer_timeout)
-
-        # The training thread runs Python between TensorFlow's ops; each time the GUI thread
-        # wants the GIL back (every numpy call of a decode) it could wait the default 5 ms.
-        sys.setswitchinterval(GIL_SWITCH_S)
+        self._epoch_view_turn = Throttle(self._next_epoch_view, 0, self)
         self.collector = install_gui_collector()  # before any thread starts (see collector.py)
         self._build_widgets()
         self._build_docks()
@@ -267,9 +259,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for name in ("dark", "light"):
-            act = self._action(
-                view, f"{name.title()} theme", lambda _checked=False, n=name: self.set_theme(n)
-            )
+            act = self._action(view, f"{name.title()} theme", self.set_theme, args=(name,))
             act.setCheckable(True)
             group.addAction(act)
             self.theme_actions[name] = act
@@ -281,9 +271,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         pgroup = QActionGroup(self)
         self.projection_actions: dict[str, QAction] = {}
         for kind, text in (("pca", "Project codes with PCA"), ("tsne", "Project codes with t-SNE")):
-            act = self._action(
-                view, text, lambda _checked=False, k=kind: self.set_projection_kind(k)
-            )
+            act = self._action(view, text, self.set_projection_kind, args=(kind,))
             act.setCheckable(True)
             pgroup.addAction(act)
             self.projection_actions[kind] = act
@@ -329,19 +317,29 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
         lessons = bar.addMenu("&Lessons")
         for i, lesson in enumerate(LESSONS, start=1):
-            # QAction.triggered passes ``checked`` first: it must not land in ``n``.
-            self._action(
-                lessons,
-                f"{i}. {lesson.title}",
-                lambda _checked=False, n=lesson.name: self.open_lesson(n),
-            )
+            self._action(lessons, f"{i}. {lesson.title}", self.open_lesson, args=(lesson.name,))
 
-    def _action(self, menu: Any, text: str, slot: Any, shortcut: str | None = None) -> QAction:
+    def _action(
+        self,
+        menu: Any,
+        text: str,
+        slot: Any,
+        shortcut: str | None = None,
+        args: tuple[Any, ...] | None = None,
+    ) -> QAction:
+        """A menu entry calling ``slot(checked)``, or ``slot(*args)`` when ``args`` is given.
+
+        ``QAction.triggered`` passes ``checked``: a ``lambda n=name: ...`` slot would receive it
+        as ``n`` (False), which is how the theme, projection and lesson entries once did nothing.
+        """
         act = QAction(text, self)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        act.triggered.connect(slot)
+        if args is not None:
+            act.triggered.connect(lambda _checked=False: slot(*args))
+        else:
+            act.triggered.connect(slot)
         menu.addAction(act)
         self.addAction(act)
         return act
@@ -647,7 +645,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     def clear_views(self) -> None:
         self._epoch_views.clear()  # a reset run's epoch-end views are not drawn
         self._epoch_views_shown = None
-        self._epoch_views_timer.stop()
+        self._epoch_view_turn.cancel()
         self.snapshot = None
         self.projection = None
         self.latent_codes = self.latent_indices = self.shown_indices = None
@@ -769,16 +767,16 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
                     self.refresh_lesson,
                 ]
                 self._epoch_views_shown = snapshot.epoch if epoch_end else None
-                self._epoch_views_timer.start()
+                self._epoch_view_turn.request()
                 return
         if epoch_end:
             self.epoch_shown.emit(snapshot.epoch)  # every view shows this epoch now
 
-    def _on_epoch_views_timer_timeout(self) -> None:
+    def _next_epoch_view(self) -> None:
         if self._epoch_views:
             self._epoch_views.pop(0)()
         if self._epoch_views:
-            self._epoch_views_timer.start()
+            self._epoch_view_turn.request()
         elif self._epoch_views_shown is not None:
             epoch, self._epoch_views_shown = self._epoch_views_shown, None
             self.epoch_shown.emit(epoch)  # every view shows this epoch now
@@ -786,8 +784,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     def flush_epoch_views(self) -> None:
         """Refresh now the epoch-end views still waiting for their turn."""
         while self._epoch_views or self._epoch_views_shown is not None:
-            self._on_epoch_views_timer_timeout()
-        self._epoch_views_timer.stop()
+            self._next_epoch_view()
+        self._epoch_view_turn.cancel()
 
     @Slot(object)
     def _on_worker_run_finished(self, report: FinishReport) -> None:

@@ -215,6 +215,9 @@ def stylesheet(t: Theme, scale: float | None = None) -> str:
     QPushButton#primary:disabled {{ background: {t.panel}; color: {t.muted};
                                     border-color: {t.muted}; }}
     QPushButton:checked {{ background: {t.accent}; color: black; }}
+    QCheckBox::indicator {{ width: 0.9em; height: 0.9em; border: 2px solid {t.muted};
+                            border-radius: 3px; background: {t.panel}; }}
+    QCheckBox::indicator:checked {{ background: {t.accent}; border-color: {t.accent}; }}
     QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit {{ background: {t.panel};
         border: 1px solid {t.muted}; border-radius: 4px; padding: 3px 6px; }}
     QStatusBar {{ background: {t.panel}; color: {t.foreground}; }}

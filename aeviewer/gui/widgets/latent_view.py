@@ -11,11 +11,12 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
+from aeviewer.gui.throttle import Throttle
 from aeviewer.gui.widgets.image_tile import ImageTile
 
 POINT_PX = max(8, round(palette.BASE_POINT_SIZE * 0.75))  # data points: readable, not blobs
@@ -141,10 +142,7 @@ class LatentView(QWidget):
         self._click_item = _QuietScatter(symbol="crosshair", size=34, pxMode=True)
         self._drawn_item = _QuietScatter(symbol="star", size=34, pxMode=True)
         self._drawn_to: tuple[float, float] | None = None  # where the star goes at the next tick
-        self._drawn_timer = QTimer(self)
-        self._drawn_timer.setSingleShot(True)
-        self._drawn_timer.setInterval(DRAWN_POINT_MS)
-        self._drawn_timer.timeout.connect(self._flush_drawn_point)
+        self._drawn_move = Throttle(self._move_drawn_point, DRAWN_POINT_MS, self)
         self._hover_text = pg.TextItem(anchor=(0, 1), ensureInBounds=True)
         self._hover_text.setFont(palette.font(14))
         extras = (self._path, self._highlight_item, self._click_item, self._drawn_item)
@@ -333,16 +331,14 @@ class LatentView(QWidget):
         every :data:`DRAWN_POINT_MS` ms at most.
         """
         if x is None or y is None or not self._drawn_item.isVisible():
-            self._drawn_timer.stop()
+            self._drawn_move.cancel()
             self._drawn_to = None
             self._place(self._drawn_item, x, y)
             return
         self._drawn_to = (float(x), float(y))
-        if not self._drawn_timer.isActive():
-            self._drawn_timer.start()
+        self._drawn_move.request()
 
-    def _flush_drawn_point(self) -> None:
-        self._drawn_timer.stop()
+    def _move_drawn_point(self) -> None:
         if self._drawn_to is not None:
             self._place(self._drawn_item, *self._drawn_to)
             self._drawn_to = None
@@ -399,8 +395,8 @@ class LatentView(QWidget):
     def marker_position(self, which: str) -> tuple[float, float] | None:
         """Where marker ``"click"``, ``"drawn"`` or ``"highlight"`` is, or ``None`` if hidden."""
         items = {"click": self._click_item, "drawn": self._drawn_item}
-        if which == "drawn":
-            self._flush_drawn_point()  # where it is going: there, now
+        if which == "drawn" and self._drawn_move.pending():
+            self._drawn_move.flush()  # where it is going: there, now
         item = items.get(which, self._highlight_item)
         if not item.isVisible() or len(item.data) == 0:
             return None

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
+from aeviewer.gui.throttle import Throttle
 
 SMOOTHING = 0.9  # EMA weight of the past, as TensorBoard's slider
 BATCH_REDRAW_MS = 100  # the per-batch curves redraw at most this often (10 Hz)
@@ -156,10 +157,7 @@ class LossPlot(QWidget):
         self._last_stage = ""  # the greedy stage of the last "stage" point (a new one: a gap)
         # Batch losses arrive every few milliseconds; redrawing 2 x 1024 points each time cost
         # the GUI thread a third of its time. They are drawn at most every BATCH_REDRAW_MS.
-        self._batch_timer = QTimer(self)
-        self._batch_timer.setSingleShot(True)
-        self._batch_timer.setInterval(BATCH_REDRAW_MS)
-        self._batch_timer.timeout.connect(self.flush)
+        self._batch_redraw = Throttle(self._draw_batches, BATCH_REDRAW_MS, self)
 
         self._plot = pg.PlotWidget()
         item = self._plot.getPlotItem()
@@ -226,20 +224,22 @@ class LossPlot(QWidget):
         self._series["smooth"].append(x, smooth)
         if "raw" not in self._curves:  # the first points of a run show at once
             self.flush()
-        elif not self._batch_timer.isActive():
-            self._batch_timer.start()
+        else:
+            self._batch_redraw.request()
 
     def flush(self) -> None:
         """Draw the batch losses added since the last redraw (normally done on a timer)."""
-        self._batch_timer.stop()
+        self._batch_redraw.flush()
+
+    def has_pending(self) -> bool:
+        """Whether batch losses wait for the next redraw."""
+        return self._batch_redraw.pending()
+
+    def _draw_batches(self) -> None:
         if self._series["raw"].n:
             self._refresh("raw")
             self._refresh("smooth")
         self._update_extent()
-
-    def has_pending(self) -> bool:
-        """Whether batch losses wait for the next redraw."""
-        return self._batch_timer.isActive()
 
     def set_smoothing(self, beta: float) -> None:
         """EMA weight of the past (0: no smoothing); applies to batches added from now on."""
@@ -281,7 +281,7 @@ class LossPlot(QWidget):
     def clear(self) -> None:
         """Forget all curves and stage markers (a new training run)."""
         item = self._plot.getPlotItem()
-        self._batch_timer.stop()
+        self._batch_redraw.cancel()
         for series in self._series.values():
             series.clear()
         for key, curve in self._curves.items():
