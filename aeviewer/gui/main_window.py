@@ -530,6 +530,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         images = ds.is_image
         for w in (self.canvas_panel, self.noise_panel, self.gallery, self.preview):
             w.setEnabled(images)
+        self.denoise_dock.setVisible(images)  # empty image tiles would say nothing of points
         if not images:
             self.gallery.set_placeholder(
                 f"{ds.name} holds {ds.input_shape[0]}-D points, not images"
