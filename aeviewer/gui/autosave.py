@@ -110,7 +110,7 @@ class Autosaver(QObject):
         self._busy = False
         self._token = 0  # the save _on_written belongs to (save_on_close starts its own)
         self._pending = False
-        self._last_key: tuple[int, int, int] | None = None
+        self._last_key: tuple[int, int, int, bool] | None = None
         self.saves = 0  # completed saves (for tests and the soak)
         self.failures = 0  # failed saves (for the soak)
 
@@ -141,7 +141,16 @@ class Autosaver(QObject):
             return False
         self._pending = False
         history = self._history()
-        key = (len(history.records), len(history.batch_x), sum(len(x) for x in history.batch_x))
+        # The last epoch's snapshot arrives after its record, with no batch in between: a save
+        # made between the two left that epoch out, and the save at the run's end, seeing the
+        # same counts, was skipped (the autosave lacked the last epoch).
+        last_whole = bool(history.records) and history.records[-1].snapshot is not None
+        key = (
+            len(history.records),
+            len(history.batch_x),
+            sum(len(x) for x in history.batch_x),
+            last_whole,
+        )
         if key == self._last_key:
             return False
         copy = autosave_copy(history, max_snapshot_bytes)

@@ -135,6 +135,23 @@ def test_a_save_asked_for_during_a_save_is_written_after_it(
     assert len(history) == 2 and saver.failures == 0
 
 
+def test_a_save_between_an_epoch_and_its_snapshot_is_followed(qtbot, folder: Path) -> None:
+    """The epoch's snapshot arrives after its record, with no batch in between: the save at the
+    run's end must not take the counts as unchanged (it was skipped, and that epoch was lost)."""
+    h = tiny_history(epochs=1)
+    saver = Autosaver(lambda: h)
+    snap = h.records[0].snapshot
+    assert snap is not None
+    h.add_epoch(2, 2.0, {"loss": 0.5, "val_loss": 0.6})  # the record, not yet its snapshot
+    assert saver.save_now()
+    qtbot.waitUntil(lambda: saver.saves == 1 and saver.idle(), timeout=30_000)
+    assert len(load_session(folder / AUTOSAVE_NAME)[0]) == 1  # epoch 2 was not whole yet
+    h.set_snapshot(dataclasses.replace(snap, epoch=2))
+    assert saver.save_now()  # the same record and batch counts: still something new
+    qtbot.waitUntil(lambda: saver.saves == 2 and saver.idle(), timeout=30_000)
+    assert len(load_session(folder / AUTOSAVE_NAME)[0]) == 2
+
+
 def test_a_failing_save_still_ends(qtbot, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Even an exception that is not an Exception (SystemExit in the saving thread) reports
     back: the saver is idle again and counts a failure, and the next save is written."""
