@@ -56,14 +56,20 @@ def view_span(view: LatentView) -> tuple[float, float]:
     return x1 - x0, y1 - y0
 
 
-def test_one_scatter_per_class_and_legend(view: LatentView) -> None:
+def test_each_class_drawn_in_its_colour_with_a_legend(view: LatentView) -> None:
     xy, labels = three_classes()
     view.set_points(xy, labels, NAMES)
     assert view.point_count() == 300
-    items = view.scatter_items()
-    assert sorted(items) == [0, 1, 2]
-    assert sum(len(it.getData()[0]) for it in items.values()) == 300
-    np.testing.assert_allclose(np.sort(items[1].getData()[0]), np.sort(xy[labels == 1, 0]))
+    assert sorted(view.class_items()) == [0, 1, 2]
+    assert sum(len(view.drawn_points(k)) for k in range(3)) == 300
+    np.testing.assert_allclose(np.sort(view.drawn_points(1)[:, 0]), np.sort(xy[labels == 1, 0]))
+    # one item draws them all, each point in its class's colour, the last class on top
+    points = [it for it in view.plot_widget.getPlotItem().items if it.zValue() < 100]
+    assert len(points) == 1
+    data = points[0].data
+    colours = [b.color().name() for b in data["brush"]]
+    assert colours == [palette.class_color(int(c)).name() for c in np.sort(labels)]
+    np.testing.assert_allclose(np.sort(data["x"][-100:]), np.sort(xy[labels == 2, 0]))
     assert view.legend_labels() == list(NAMES)
 
     legend = view.plot_widget.getPlotItem().legend
@@ -72,17 +78,39 @@ def test_one_scatter_per_class_and_legend(view: LatentView) -> None:
     assert [label for _, label in legend.items] == before
 
     view.set_points(xy[labels != 2], labels[labels != 2], NAMES)  # a class disappears
-    assert sorted(view.scatter_items()) == [0, 1]
+    assert sorted(view.class_items()) == [0, 1]
+    assert len(view.drawn_points(2)) == 0
     assert view.legend_labels() == list(NAMES[:2])
     view.set_points(xy, labels)  # no names: numbers
     assert view.legend_labels() == ["0", "1", "2"]
+
+
+def test_a_click_on_a_legend_entry_hides_and_shows_its_class(view: LatentView, qtbot) -> None:
+    xy, labels = three_classes()
+    view.set_points(xy, labels, NAMES)
+    legend = view.plot_widget.getPlotItem().legend
+    sample = legend.items[1][0]  # the entry of class 1: its coloured dot
+    centre = sample.mapToScene(sample.boundingRect().center())
+    where = view.plot_widget.mapFromScene(centre)
+    port = view.plot_widget.viewport()
+    qtbot.mouseClick(port, Qt.MouseButton.LeftButton, pos=where)
+    assert not view.class_items()[1].isVisible()
+    assert len(view.drawn_points(1)) == 0 and len(view.drawn_points(2)) == 100
+    assert view.nearest(*xy[150]) == -1  # its points no longer answer hovers
+    view.set_points(xy + 0.1, labels, NAMES)  # live updates keep it hidden
+    assert len(view.drawn_points(1)) == 0
+    qtbot.mouseClick(port, Qt.MouseButton.LeftButton, pos=where)
+    np.testing.assert_allclose(
+        np.sort(view.drawn_points(1)[:, 0]), np.sort(xy[labels == 1, 0] + 0.1)
+    )
 
 
 def test_unlabelled_points(view: LatentView) -> None:
     xy, _ = three_classes()
     view.set_points(xy, None)
     assert view.point_count() == 300
-    assert list(view.scatter_items()) == [None]
+    assert list(view.class_items()) == [None]
+    assert len(view.drawn_points(None)) == 300
     assert view.legend_labels() == []
     view.set_points(np.empty((0, 2)), None)
     assert view.point_count() == 0
@@ -137,7 +165,7 @@ def test_nearest(view: LatentView) -> None:
     assert view.nearest(*xy[42]) == 42
     assert view.nearest(100.0, 100.0) == -1
     # hiding a class from the legend hides it from nearest too
-    view.scatter_items()[int(labels[42])].hide()
+    view.class_items()[int(labels[42])].hide()
     assert view.nearest(*xy[42], max_px=3) == -1
 
 
@@ -305,7 +333,7 @@ def test_refcounts_of_none_and_true_do_not_fall(qtbot, monkeypatch) -> None:
         view.plot_widget.viewport().repaint()
         loss_port.repaint()
     gc.collect()
-    assert len(painted) >= 3000  # 3 class items x 1000: the loop really painted
+    assert len(painted) >= 1000  # the points item, each time: the loop really painted
     assert sys.getrefcount(None) > none_before - 100
     assert sys.getrefcount(True) > true_before - 100
 
@@ -314,7 +342,8 @@ def test_non_finite_codes_are_not_drawn_but_keep_rows(view: LatentView) -> None:
     xy = np.array([[np.nan, np.nan], [np.inf, 1.0], [0.0, 0.0], [1.0, 1.0]])
     view.set_points(xy, np.array([0, 0, 1, 1]))
     assert view.point_count() == 4
-    assert len(view.scatter_items()[0].getData()[0]) == 0
+    assert len(view.drawn_points(0)) == 0
+    np.testing.assert_array_equal(view.drawn_points(1), xy[2:])
     assert view.nearest(1.0, 1.0) == 3
     view.grab()
 

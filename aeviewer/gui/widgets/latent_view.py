@@ -1,8 +1,11 @@
 """A 2-D scatter of latent codes, coloured by class, with click-to-decode and hover.
 
-One ScatterPlotItem per class with one shared brush, points moved without per-point Python,
-and the point under the mouse found with numpy: ``sigClicked``/``pointsAt`` build a SpotItem
-per point (about 90 ms at 70k points; pyqtgraph#217, #2396)."""
+All points in one ScatterPlotItem, drawn in runs of one class each (one styled record per
+class copied to its points: no per-point Python), and the point under the mouse found with
+numpy: ``sigClicked``/``pointsAt`` build a SpotItem per point (about 90 ms at 70k points;
+pyqtgraph#217, #2396). One item rather than one per class: every paint of the view paid each
+item's culling and coordinate mapping, a third of a 10-class paint. Each class keeps an empty
+item of its own for its legend entry, whose click hides or shows the class."""
 
 from __future__ import annotations
 
@@ -34,6 +37,8 @@ class _QuietScatter(pg.ScatterPlotItem):
 
     data: np.ndarray  # pyqtgraph's record array: x, y, size, symbol, pen, brush, ..., sourceRect
     _rect: tuple[Any, Any, float, QRectF] | None = None
+    _styles: tuple[Any, ...] = ()  # the brush of each run of the last set_runs
+    _counts: tuple[int, ...] = ()
 
     def boundingRect(self) -> QRectF:
         """pyqtgraph's rectangle, cached until the data bounds or the view change.
@@ -59,19 +64,24 @@ class _QuietScatter(pg.ScatterPlotItem):
         # The default builds a SpotItem per point to find the clicked ones (~90 ms at 70k).
         ev.ignore()
 
-    def set_xy(self, x: np.ndarray, y: np.ndarray) -> None:
-        """Show points at ``x``, ``y``. ``setData`` looks up every point's symbol in the atlas
-        (~1.5 µs a point); with one style per item, copying one styled record is enough."""
+    def set_runs(
+        self, x: np.ndarray, y: np.ndarray, counts: Sequence[int], brushes: Sequence[Any]
+    ) -> None:
+        """Show points at ``x``, ``y`` in runs: the first ``counts[0]`` with ``brushes[0]``, and
+        so on, later runs drawn on top. ``setData`` looks up every point's symbol in the atlas
+        (~1.5 µs a point); here one record per run is styled and copied to the run's points."""
         n = int(x.shape[0])
         if n == 0:
             self.clear()
             return
-        if len(self.data) == 0:
-            self.setData(x=x[:1], y=y[:1])  # one point through the normal path styles a record
-        if len(self.data) != n:
-            data = np.repeat(self.data[:1], n)
+        styles = tuple(brushes)
+        if self._styles != styles or len(self.data) != n or self._counts != tuple(counts):
+            k = len(styles)
+            self.setData(x=np.zeros(k), y=np.zeros(k), brush=list(styles))
+            data = np.repeat(self.data, counts)
             data["item"] = None
             self.data = data
+            self._styles, self._counts = styles, tuple(counts)
         self.data["x"] = x
         self.data["y"] = y
         self.bounds = [None, None]
@@ -79,6 +89,10 @@ class _QuietScatter(pg.ScatterPlotItem):
         self.informViewBoundsChanged()
         self.invalidate()
         self.sigPlotChanged.emit(self)
+
+    def clear(self) -> None:
+        self._styles, self._counts = (), ()
+        super().clear()
 
 
 class LatentView(QWidget):
@@ -105,7 +119,9 @@ class LatentView(QWidget):
         self._class_names: tuple[str, ...] = ()
         self._class_noun = "class"
         self._index: dict[int | None, np.ndarray] = {}
-        self._items: dict[int | None, _QuietScatter] = {}
+        # An empty item per class: its legend sample, and visible unless its entry was clicked.
+        self._classes: dict[int | None, pg.ScatterPlotItem] = {}
+        self._runs: dict[int | None, slice] = {}  # each class's rows in the points item
         self._legend_key: tuple[Any, ...] | None = None
         self._hovered = -1
         self._press: QPointF | None = None  # scene position of a left press that may be a click
@@ -137,6 +153,9 @@ class LatentView(QWidget):
             item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # its backdrop
 
+        self._points = _QuietScatter(pxMode=True, useCache=True, pen=None)
+        self._points.setSize(POINT_PX)
+        self._plot.addItem(self._points)
         self._path = pg.PlotCurveItem()
         self._highlight_item = _QuietScatter(symbol="o", size=26, pxMode=True)
         self._click_item = _QuietScatter(symbol="crosshair", size=34, pxMode=True)
@@ -207,22 +226,15 @@ class LatentView(QWidget):
         self._class_names = tuple(class_names)
         self._update_index(labels, len(pts))
         self._ids = None if ids is None else np.asarray(ids, dtype=np.int64)
-        for key in [k for k in self._items if k not in self._index]:
-            self._plot.removeItem(self._items.pop(key))
-        for key, idx in self._index.items():
-            scatter = self._items.get(key)
-            if scatter is None:
+        for key in [k for k in self._classes if k not in self._index]:
+            del self._classes[key]
+        for key in self._index:
+            if key not in self._classes:
                 brush = palette.class_brush(0 if key is None else key)
-                scatter = _QuietScatter(pxMode=True, useCache=True, pen=None, brush=brush)
-                scatter.setSize(POINT_PX)
-                scatter.setZValue(0 if key is None else key)
-                self._items[key] = scatter
-                self._plot.addItem(scatter)
-            x, y = self._x[idx], self._y[idx]
-            if not finite:
-                keep = ~np.isnan(x + y)
-                x, y = x[keep], y[keep]
-            scatter.set_xy(x, y)
+                proxy = pg.ScatterPlotItem(pen=None, brush=brush, size=POINT_PX)
+                proxy.visibleChanged.connect(self._draw_points)  # its legend entry clicked
+                self._classes[key] = proxy
+        self._draw_points()
         self._update_legend()
         self.set_highlight(self._highlight)
         if 0 <= self._hovered < len(self._x):
@@ -234,6 +246,27 @@ class LatentView(QWidget):
             self._auto_range, self._user_moved = None, False
         elif auto_range:
             self._fit(force=False)
+
+    def _draw_points(self) -> None:
+        """Put the shown classes' points in the points item, in class order (later on top)."""
+        keys = [k for k in self._index if self._classes[k].isVisible()]
+        xs, ys, counts, self._runs = [], [], [], {}
+        start = 0
+        for k in keys:
+            x, y = self._x[self._index[k]], self._y[self._index[k]]
+            keep = np.isfinite(x + y)
+            if not keep.all():  # a diverged run: rows stay aligned, only finite points drawn
+                x, y = x[keep], y[keep]
+            xs.append(x)
+            ys.append(y)
+            counts.append(len(x))
+            self._runs[k] = slice(start, start + len(x))
+            start += len(x)
+        if not start:
+            self._points.clear()
+            return
+        brushes = [self._classes[k].opts["brush"] for k in keys]
+        self._points.set_runs(np.concatenate(xs), np.concatenate(ys), counts, brushes)
 
     def _update_index(self, labels: np.ndarray | None, n: int) -> None:
         if labels is None:
@@ -258,7 +291,7 @@ class LatentView(QWidget):
         self._legend.setVisible(bool(keys))
         self._legend.setColumnCount(2 if len(keys) > 5 else 1)
         for k in keys:
-            self._legend.addItem(self._items[k], self._class_name(k))
+            self._legend.addItem(self._classes[k], self._class_name(k))
 
     def _class_name(self, label: int, noun: str = "") -> str:
         if 0 <= label < len(self._class_names):
@@ -281,9 +314,19 @@ class LatentView(QWidget):
         """The image shown beside the hovered point, or ``None`` when none is shown."""
         return self._hover_tile.image() if self._hover_tile.isVisible() else None
 
-    def scatter_items(self) -> dict[int | None, pg.ScatterPlotItem]:
-        """The scatter item of each class present (key ``None`` when unlabelled)."""
-        return dict(self._items)
+    def class_items(self) -> dict[int | None, pg.ScatterPlotItem]:
+        """Each class present (key ``None`` when unlabelled): its legend sample, hidden while
+        the class is hidden (a click on its legend entry, or ``setVisible(False)``)."""
+        return dict(self._classes)
+
+    def drawn_points(self, key: int | None) -> np.ndarray:
+        """The (M, 2) positions drawn for class ``key``: none while it is hidden, and only its
+        finite codes."""
+        run = self._runs.get(key)
+        if run is None:
+            return np.empty((0, 2))
+        data = self._points.data
+        return np.column_stack([data["x"][run], data["y"][run]])
 
     def legend_labels(self) -> list[str]:
         """Legend entry texts, in order."""
@@ -424,8 +467,8 @@ class LatentView(QWidget):
             return -1
         px, py = self._pixel_size()
         d2 = ((self._x - x) / px) ** 2 + ((self._y - y) / py) ** 2
-        for k, scatter in self._items.items():
-            if not scatter.isVisible():  # hidden by a click on its legend entry
+        for k, proxy in self._classes.items():
+            if not proxy.isVisible():  # hidden by a click on its legend entry
                 d2[self._index[k]] = np.inf
         i = int(np.nanargmin(d2)) if not np.isnan(d2).all() else -1
         return i if i >= 0 and d2[i] <= max_px * max_px else -1
