@@ -399,3 +399,19 @@ def test_the_drawn_star_follows_the_pen_on_a_timer(view: LatentView, qtbot) -> N
     view.set_drawn_point(None, None)  # Clear: hidden at once, and the pending move is dropped
     qtbot.wait(3 * DRAWN_POINT_MS)
     assert view.marker_position("drawn") is None and not drawn.isVisible()
+
+
+def test_a_long_title_never_pushes_the_plot_past_the_widget(view: LatentView, qtbot) -> None:
+    xy, labels = three_classes()
+    view.set_points(xy, labels, NAMES)
+    view.resize(420, 350)
+    qtbot.wait(10)
+    item = view.plot_widget.getPlotItem()
+    view.set_title("PCA of the 30-D codes (62% of variance): clicks decode the nearest sample")
+    qtbot.wait(10)
+    assert item.geometry().width() <= view.plot_widget.width()
+    view.set_title("t-SNE")
+    qtbot.wait(10)
+    assert item.geometry().width() == view.plot_widget.width()
+    legend = item.legend.mapRectToItem(item.vb, item.legend.boundingRect())
+    assert legend.right() <= item.vb.boundingRect().right()  # the legend is all on the plot

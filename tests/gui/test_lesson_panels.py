@@ -168,6 +168,21 @@ def _error_histogram(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return errors, edges, counts
 
 
+def test_threshold_label_stays_on_the_plot(qtbot, hist) -> None:
+    _, edges, counts = _error_histogram()
+    hist.set_histograms([("error", edges, counts)])
+    line = hist.threshold_line()
+    vb = hist.plot_widget(0).getPlotItem().vb
+    for value in (edges[1], edges[-2]):  # near the left edge, then near the right one
+        hist.set_threshold(float(value))
+        qtbot.wait(10)
+        box = line.label.mapRectToItem(vb, line.label.boundingRect())
+        x = vb.mapFromView(pg.Point(float(value), 0.0)).x()
+        assert box.left() >= -1 and box.right() <= vb.width() + 1, (value, box)
+        # beside the line, not across it
+        assert box.left() >= x - 1 or box.right() <= x + 1
+
+
 def test_histograms_are_created_and_reused(hist) -> None:
     assert hist.plot_count() == 0 and hist.title() == "Reconstruction errors"
     _, edges, counts = _error_histogram()

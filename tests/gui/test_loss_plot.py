@@ -205,8 +205,8 @@ def test_clear(plot: LossPlot) -> None:
 
 
 def test_stage_markers(plot: LossPlot) -> None:
-    plot.set_stage_marker(1.0, "stage 1: layer 1")
-    plot.set_stage_marker(2.0, "fine-tune {all}")  # braces are not a format field
+    plot.set_stage_marker(1.0, "Stage 1 of 3: a shallow autoencoder 784 → 100 → 784")
+    plot.set_stage_marker(2.0, "{fine-tune} all")  # braces are not a format field
     assert plot.stage_marker_count() == 2
     lines = [
         i
@@ -214,7 +214,10 @@ def test_stage_markers(plot: LossPlot) -> None:
         if isinstance(i, pg.InfiniteLine)
     ]
     assert sorted(line.value() for line in lines) == [1.0, 2.0]
-    assert any(line.label.toPlainText() == "fine-tune {all}" for line in lines)
+    labels = sorted(line.label.toPlainText() for line in lines)
+    assert labels == ["stage 1", "{fine-tune}"]  # short: markers an epoch apart stay apart
+    first, second = sorted(lines, key=lambda line: line.value())
+    assert first.label.orthoPos != second.label.orthoPos  # and at two heights
     plot.clear()
     assert plot.stage_marker_count() == 0
 

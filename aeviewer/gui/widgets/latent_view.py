@@ -145,6 +145,17 @@ class LatentView(QWidget):
         scene.sigMouseClicked.connect(self._on_scene_mouse_clicked)
         scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
         self._plot.viewport().installEventFilter(self)  # for Leave
+        title = item.titleLabel
+        fit_text = title.updateMin
+
+        def update_title_min() -> None:
+            # pyqtgraph makes the title's width the plot's minimum: a long one ("PCA of the
+            # 30-D codes (62% of variance): ...") pushed the plot past the widget's right
+            # edge and kept it there, the legend cut off. A long title is cut at the edges.
+            fit_text()
+            title.setMinimumWidth(0)
+
+        title.updateMin = update_title_min
         self._legend = item.addLegend(offset=(-10, 10), labelTextSize="13pt", verSpacing=-4)
         self._legend.hide()  # an empty legend is a stray box
         for name in ("bottom", "left"):

@@ -8,6 +8,7 @@ downsampling so a long run stays cheap to draw.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -130,6 +131,17 @@ class _Extent(pg.GraphicsObject):
 
     def paint(self, *args: object) -> None:
         pass
+
+
+def stage_label(text: str) -> str:
+    """A stage marker's label: "Stage 2 of 3: ..." gives "stage 2", "Fine-tuning the stacked
+    autoencoder" gives "fine-tuning". A word or two: the whole title sits in the status bar
+    and in the lesson's panel, and long labels of nearby markers ran into each other."""
+    found = re.match(r"\s*stage\s+(\d+)", text, re.IGNORECASE)
+    if found:
+        return f"stage {found.group(1)}"
+    words = text.split(":")[0].split()
+    return words[0].lower() if words else ""
 
 
 class LossPlot(QWidget):
@@ -339,7 +351,8 @@ class LossPlot(QWidget):
         return str(axis.labelText) if axis.isVisible() else ""
 
     def set_stage_marker(self, epoch: float, text: str) -> None:
-        """Draw a dashed vertical line labelled ``text`` at x = ``epoch`` (cleared by clear()).
+        """Draw a dashed vertical line at x = ``epoch`` labelled with the start of ``text``
+        (:func:`stage_label`), cleared by clear().
 
         The per-batch curves start afresh there (a gap, and the average restarts): each greedy
         stage, and the fine-tuning after them, measures a different reconstruction.
@@ -354,8 +367,15 @@ class LossPlot(QWidget):
             pos=float(epoch),
             angle=90,
             movable=False,
-            label=text.replace("{", "{{").replace("}", "}}"),  # the label is a format string
-            labelOpts={"position": 0.92, "color": t.foreground, "fill": self._label_fill()},
+            label=stage_label(text).replace("{", "{{").replace("}", "}}"),  # a format string
+            labelOpts={
+                # right of the line, and every other one lower: markers an epoch apart
+                # (greedy stages are short) keep their labels apart
+                "position": 0.95 - 0.14 * (len(self._stages) % 2),
+                "anchors": [(0, 0.5), (0, 0.5)],
+                "color": t.foreground,
+                "fill": self._label_fill(),
+            },
         )
         line.label.setFont(palette.font(12))
         line.setPen(self._dashed(t.muted, 2.0, Qt.PenStyle.DashLine))

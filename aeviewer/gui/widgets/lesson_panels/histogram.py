@@ -74,9 +74,10 @@ class HistogramPanel(LessonPanel):
             angle=90,
             movable=True,
             label="threshold {value:.3g}",
-            # Beside the line, to its left (a threshold sits in the right-hand tail):
-            # centred on it, the text was cut by the plot's edge.
-            labelOpts={"position": 0.88, "movable": True, "anchors": [(1, 0.5), (1, 0.5)]},
+            # Beside the line, on the side with more room (pyqtgraph picks the anchor by
+            # the side the view's centre is on): centred on it, or always on its left,
+            # the text was cut by the plot's edge.
+            labelOpts={"position": 0.88, "movable": True, "anchors": [(0, 0.5), (1, 0.5)]},
         )
         self._line.label.setFont(palette.font(13))
         self._line.setZValue(20)
