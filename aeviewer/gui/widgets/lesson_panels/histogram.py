@@ -74,16 +74,18 @@ class HistogramPanel(LessonPanel):
             angle=90,
             movable=True,
             label="threshold {value:.3g}",
-            # Beside the line, on the side with more room (pyqtgraph picks the anchor by
-            # the side the view's centre is on): centred on it, or always on its left,
-            # the text was cut by the plot's edge.
-            labelOpts={"position": 0.88, "movable": True, "anchors": [(0, 0.5), (1, 0.5)]},
+            # Beside the line, on a side where it fits (_place_label): centred on it, or
+            # always on its left, the text was cut by the plot's edge.
+            labelOpts={"position": 0.88, "movable": True, "anchors": [(1, 0.5), (1, 0.5)]},
         )
         self._line.label.setFont(palette.font(13))
         self._line.setZValue(20)
         self._line.hide()
         self._line.sigPositionChanged.connect(self._on_line_position_changed)
-        self._ensure_plot(0).getPlotItem().addItem(self._line, ignoreBounds=True)
+        first = self._ensure_plot(0).getPlotItem()
+        first.addItem(self._line, ignoreBounds=True)
+        first.vb.sigResized.connect(self._place_label)
+        first.vb.sigXRangeChanged.connect(self._place_label)
         self._plots[0].hide()
 
         self._examples_heading = self._styled_label("Worst reconstructions", "row")
@@ -274,6 +276,21 @@ class HistogramPanel(LessonPanel):
         self._examples.setVisible(shown)
 
     # ----------------------------------------------------------------- slots
+    def _place_label(self, *_: object) -> None:
+        """Keep the threshold's label on the plot: left of the line where it fits (a threshold
+        sits in the right-hand tail), else right of it, else over it as little as it can."""
+        label, vb = self._line.label, self._plots[0].getPlotItem().vb
+        x = vb.mapFromView(pg.Point(float(self._line.value()), 0.0)).x()
+        width = label.boundingRect().width()
+        if width <= 0:
+            return
+        left = x - width if x >= width else x  # its left edge: left of the line, or right
+        left = min(max(left, 0.0), max(vb.width() - width, 0.0))
+        anchor = (min(max((x - left) / width, 0.0), 1.0), 0.5)
+        label.anchors = [anchor, anchor]  # pyqtgraph picks one of the two at each update
+        label.updatePosition()
+
     def _on_line_position_changed(self, line: pg.InfiniteLine) -> None:
+        self._place_label()
         if not self._setting:
             self.threshold_changed.emit(float(line.value()))
