@@ -20,9 +20,11 @@ compiled loop body.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -42,6 +44,61 @@ CHUNK_MAX = 16  # batches per compiled call at full speed
 CHUNK_SECONDS = 0.02  # ...and about this long at most, so stop and pause stay immediate
 CHUNK_BYTES = 8 << 20  # ...and this much input at most (large batches run one per call)
 _MAX_TERMS = 8  # loss terms a step can return (columns of the chunk's loss table)
+
+#: Built models kept, with their compiled steps, for the next run of the same model: TF keeps
+#: every XLA executable it compiles (no eviction: tensorflow/tensorflow#64170), so a new model
+#: per Start grew the process by 50-110 MB a run (a 30-minute soak failed on it). A run of the
+#: same preset and options takes the kept model back with fresh initial weights.
+WARM_MAX = 8
+
+
+@dataclass
+class _Warm:
+    """A built autoencoder and its compiled main-stage functions, free for the next run."""
+
+    ae: Any
+    steps: tuple[Any, Any, list[str]] | None = None  # step_fn, eval_fn, term names
+    encode_fn: Any = None
+
+
+_warm_pool: dict[Any, _Warm] = {}
+_warm_lock = threading.Lock()
+
+
+def _release_warm(key: Any, warm: _Warm) -> None:
+    """Give a model back to the pool (its trainer is gone)."""
+    with _warm_lock:
+        _warm_pool.pop(key, None)
+        _warm_pool[key] = warm
+        while len(_warm_pool) > WARM_MAX:
+            _warm_pool.pop(next(iter(_warm_pool)))
+
+
+def _take_warm(key: Any) -> _Warm | None:
+    with _warm_lock:
+        return _warm_pool.pop(key, None)
+
+
+def _copy_state(dst: Any, src: Any) -> bool:
+    """Give model ``dst`` the variables of ``src`` (same architecture), optimizer included;
+    False, changing nothing, when they do not match."""
+    pairs = list(zip(dst.model.variables, src.model.variables, strict=False))
+    if len(dst.model.variables) != len(src.model.variables) or any(
+        tuple(a.shape) != tuple(b.shape) for a, b in pairs
+    ):
+        return False
+    opt, fresh_opt = dst.model.optimizer, src.model.optimizer
+    if getattr(opt, "built", False):
+        fresh_opt.build(src.model.trainable_variables)
+        opt_pairs = list(zip(opt.variables, fresh_opt.variables, strict=False))
+        if len(opt.variables) != len(fresh_opt.variables) or any(
+            tuple(a.shape) != tuple(b.shape) for a, b in opt_pairs
+        ):
+            return False
+        pairs += opt_pairs
+    for a, b in pairs:
+        a.assign(b)
+    return True
 
 
 @dataclass(frozen=True)
@@ -212,6 +269,7 @@ class Trainer:
         self._good: tuple[list[np.ndarray], int, int] | None = None
         self._last_snapshot = 0.0
         self._encode_fn: Any = None
+        self._warm: _Warm | None = None
         n_val = len(dataset.x_val)
         rng = np.random.default_rng(12345)
         k = min(config.latent_sample_size, n_val)
@@ -267,10 +325,34 @@ class Trainer:
             from aeviewer.core.models.registry import build_autoencoder
 
             keras.utils.set_random_seed(self.config.seed)
-            self.ae = build_autoencoder(
-                self.config.preset, self.dataset.input_shape, self.config.model_options()
-            )
+            options = self.config.model_options()
+            fresh = build_autoencoder(self.config.preset, self.dataset.input_shape, options)
+            key = self._warm_key(options)
+            warm = _take_warm(key) if key is not None else None
+            if warm is not None and _copy_state(warm.ae, fresh):
+                self.ae = warm.ae  # the fresh model's initial weights, compiled steps kept
+            else:
+                warm = _Warm(fresh)
+                self.ae = fresh
+            self._warm = warm
+            if key is not None:  # free for the next run once this trainer is gone
+                weakref.finalize(self, _release_warm, key, warm)
         return self.ae
+
+    def _warm_key(self, options: ModelOptions) -> Any:
+        """What a kept model must match: the preset, the input and the options that shape the
+        model (the learning rate is a variable of the optimizer, the batch size an input)."""
+        key = (
+            self.config.preset,
+            tuple(self.dataset.input_shape),
+            dataclasses.replace(options, learning_rate=0.0, batch_size=0),
+            self.config.jit_compile,
+        )
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
 
     def use_xla(self) -> bool:
         """Whether the compiled steps use XLA: the config's choice, else on unless the model
@@ -355,7 +437,16 @@ class Trainer:
             for s in greedy_stages(ae, self.dataset)
         ]
 
-    def _compile(self, t: _Target) -> None:
+    def _compile(self, t: _Target, main: bool = False) -> None:
+        warm = self._warm if main else None
+        if warm is not None and warm.steps is not None:
+            t.step_fn, t.eval_fn, t.term_names = warm.steps
+            return
+        self._trace(t)
+        if warm is not None:
+            warm.steps = (t.step_fn, t.eval_fn, t.term_names)
+
+    def _trace(self, t: _Target) -> None:
         import tensorflow as tf
 
         t.optimizer.build(t.variables)
@@ -406,7 +497,7 @@ class Trainer:
     def _train(self, t: _Target, main: bool) -> None:
         import tensorflow as tf
 
-        self._compile(t)
+        self._compile(t, main=main)
         x = np.ascontiguousarray(t.x_train, dtype=np.float32)
         n = len(x)
         bs = max(1, min(self.config_batch_size(), n))
@@ -545,6 +636,8 @@ class Trainer:
 
         ae = self.ae
         assert ae is not None
+        if self._encode_fn is None and self._warm is not None:
+            self._encode_fn = self._warm.encode_fn
         if self._encode_fn is None:
 
             def encode(xb: Any) -> Any:
@@ -552,6 +645,8 @@ class Trainer:
                 return out[0] if ae.variational else out
 
             self._encode_fn = tf.function(encode, jit_compile=self.use_xla())
+            if self._warm is not None:
+                self._warm.encode_fn = self._encode_fn
         piece = self.config.live_latent_size or len(self.latent_indices)
         piece = max(1, min(piece, len(self.latent_indices)))
         parts = []

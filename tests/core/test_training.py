@@ -231,6 +231,41 @@ def test_runs_are_reproducible(digits_small: Dataset) -> None:
         np.testing.assert_allclose(a[key], b[key], rtol=1e-5)
 
 
+def test_a_new_run_of_the_same_model_reuses_it_from_fresh_weights(digits_small: Dataset) -> None:
+    """TF never frees an XLA executable, so each Start of a new model grew the process by tens
+    of MB: a run of the same model takes the last one back, compiled steps and all, with
+    exactly the initial weights, optimizer state and noise seeds of a fresh model."""
+    import gc
+
+    import keras
+
+    def run(seed: int, lr: float) -> tuple[Trainer, dict[str, list[float]]]:
+        opts = get_preset("denoising").defaults.updated(learning_rate=lr)
+        trainer = Trainer(digits_small, TrainingConfig("denoising", opts, epochs=2, seed=seed))
+        trainer.run()
+        return trainer, trainer.history
+
+    first, first_history = run(3, 1e-3)
+    model, step_fn = first.ae, first._warm.steps[0]  # type: ignore[union-attr]
+    del first
+    gc.collect()
+    second = Trainer(digits_small, TrainingConfig("denoising", epochs=2, seed=4))
+    assert second.build() is model  # taken back (the learning rate is not part of the model)
+    keras.utils.set_random_seed(4)
+    fresh = build_autoencoder("denoising", digits_small.input_shape)
+    for a, b in zip(model.model.variables, fresh.model.variables, strict=True):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))  # seed states included
+    assert int(np.asarray(model.model.optimizer.iterations)) == 0
+    del second
+    gc.collect()
+    again, history = run(3, 1e-3)
+    assert again.ae is model and again._warm.steps[0] is step_fn  # type: ignore[union-attr]
+    for key in first_history:  # the same run as the first, on the kept model
+        np.testing.assert_allclose(history[key], first_history[key], rtol=1e-5)
+    while_used = Trainer(digits_small, TrainingConfig("denoising", epochs=2, seed=3))
+    assert while_used.build() is not model  # in use by `again`: never shared
+
+
 def test_compiled_chunks_train_exactly_like_one_batch_per_call(digits_small: Dataset) -> None:
     """Full speed runs up to CHUNK_MAX batches per compiled call, slow motion one: the
     per-batch losses and the final weights must be the same (stacked, and the VAE's noise)."""
