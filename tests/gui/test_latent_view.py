@@ -334,8 +334,10 @@ def test_refcounts_of_none_and_true_do_not_fall(qtbot, monkeypatch) -> None:
         loss_port.repaint()
     gc.collect()
     assert len(painted) >= 1000  # the points item, each time: the loop really painted
-    assert sys.getrefcount(None) > none_before - 100
-    assert sys.getrefcount(True) > true_before - 100
+    # The 6.12.0 drift is hundreds per repaint (200k+ here). Objects freed meanwhile by other
+    # threads (an earlier test's model, let go under load) take a few thousand with them.
+    assert sys.getrefcount(None) > none_before - 20_000
+    assert sys.getrefcount(True) > true_before - 20_000
 
 
 def test_non_finite_codes_are_not_drawn_but_keep_rows(view: LatentView) -> None:
