@@ -369,9 +369,9 @@ class LossPlot(QWidget):
             movable=False,
             label=stage_label(text).replace("{", "{{").replace("}", "}}"),  # a format string
             labelOpts={
-                # Right of the line, halfway up (the legend has the top right corner), and
-                # every other one lower: markers an epoch apart keep their labels apart.
-                "position": 0.55 - 0.14 * (len(self._stages) % 2),
+                # Right of the line, low (the legend covers the top of a small loss dock),
+                # every other one lower still: markers an epoch apart keep their labels apart.
+                "position": 0.3 - 0.14 * (len(self._stages) % 2),
                 "anchors": [(0, 0.5), (0, 0.5)],
                 "color": t.foreground,
                 "fill": self._label_fill(),
