@@ -330,9 +330,13 @@ def test_open_data_while_training_applies_at_the_next_start(
     action = next(a for a in w.actions() if a.text() == "Open data…")
     action.trigger()  # Ctrl+O works while the panel's Open button is disabled
     steps = trainer.steps
+    # The file is read and checked in the background: the hint comes once it has loaded.
+    qtbot.waitUntil(
+        lambda: "points.npz is used from the next Start" in w.controls.hint.text(),
+        timeout=TIMEOUT,
+    )
     qtbot.waitUntil(lambda: trainer.steps > steps + 3, timeout=TIMEOUT)  # still training
-    assert w.dataset is before and w.state == "running"
-    assert "points.npz is used from the next Start" in w.controls.hint.text()
+    assert w.dataset is before and w.state == "running" and w.trainer is trainer
     w.stop()
     finish(w, qtbot)
     w.load_selected_dataset = MainWindow.load_selected_dataset.__get__(w)  # type: ignore[method-assign]
