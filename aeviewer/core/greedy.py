@@ -16,6 +16,7 @@ from keras import ops
 
 from aeviewer.core.models import Autoencoder, OptionsError
 from aeviewer.core.models.autoencoder import flat, reconstruction_loss
+from aeviewer.core.stages import stage_heading
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,7 +67,7 @@ def greedy_stages(ae: Autoencoder, dataset: Dataset) -> list[Stage]:
             return {"loss": loss}
 
         sizes = f"{inner.kernel.shape[0]} → {inner.units} → {outer.units}"
-        title = f"Stage {k + 1} of {n + 1}: a shallow autoencoder {sizes}" + (
+        title = f"{stage_heading(k + 1, n + 1)}: a shallow autoencoder {sizes}" + (
             "" if k == 0 else f", on the codes of stage {k}"
         )
         stages.append(

@@ -33,6 +33,7 @@ import numpy as np
 
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.models import ModelOptions, get_preset
+from aeviewer.core.stages import MAIN_STAGE_TITLE
 
 if TYPE_CHECKING:
     from aeviewer.core.datasets import Dataset
@@ -61,11 +62,11 @@ class _Warm:
     encode_fn: Any = None
 
 
-_warm_pool: dict[Any, _Warm] = {}
+_warm_pool: dict[tuple[Any, ...], _Warm] = {}
 _warm_lock = threading.Lock()
 
 
-def _release_warm(key: Any, warm: _Warm) -> None:
+def _release_warm(key: tuple[Any, ...], warm: _Warm) -> None:
     """Give a model back to the pool (its trainer is gone)."""
     with _warm_lock:
         _warm_pool.pop(key, None)
@@ -74,29 +75,28 @@ def _release_warm(key: Any, warm: _Warm) -> None:
             _warm_pool.pop(next(iter(_warm_pool)))
 
 
-def _take_warm(key: Any) -> _Warm | None:
+def _take_warm(key: tuple[Any, ...]) -> _Warm | None:
     with _warm_lock:
         return _warm_pool.pop(key, None)
+
+
+def _same_shapes(a: list[Any], b: list[Any]) -> bool:
+    return len(a) == len(b) and all(
+        tuple(u.shape) == tuple(v.shape) for u, v in zip(a, b, strict=False)
+    )
 
 
 def _copy_state(dst: Any, src: Any) -> bool:
     """Give model ``dst`` the variables of ``src`` (same architecture), optimizer included;
     False, changing nothing, when they do not match."""
-    pairs = list(zip(dst.model.variables, src.model.variables, strict=False))
-    if len(dst.model.variables) != len(src.model.variables) or any(
-        tuple(a.shape) != tuple(b.shape) for a, b in pairs
-    ):
+    old, new = list(dst.model.variables), list(src.model.variables)
+    if getattr(dst.model.optimizer, "built", False):  # slots, iterations, learning rate
+        src.model.optimizer.build(src.model.trainable_variables)
+        old += dst.model.optimizer.variables
+        new += src.model.optimizer.variables
+    if not _same_shapes(old, new):
         return False
-    opt, fresh_opt = dst.model.optimizer, src.model.optimizer
-    if getattr(opt, "built", False):
-        fresh_opt.build(src.model.trainable_variables)
-        opt_pairs = list(zip(opt.variables, fresh_opt.variables, strict=False))
-        if len(opt.variables) != len(fresh_opt.variables) or any(
-            tuple(a.shape) != tuple(b.shape) for a, b in opt_pairs
-        ):
-            return False
-        pairs += opt_pairs
-    for a, b in pairs:
+    for a, b in zip(old, new, strict=True):
         a.assign(b)
     return True
 
@@ -328,31 +328,21 @@ class Trainer:
             options = self.config.model_options()
             fresh = build_autoencoder(self.config.preset, self.dataset.input_shape, options)
             key = self._warm_key(options)
-            warm = _take_warm(key) if key is not None else None
+            warm = _take_warm(key)
             if warm is not None and _copy_state(warm.ae, fresh):
                 self.ae = warm.ae  # the fresh model's initial weights, compiled steps kept
             else:
                 warm = _Warm(fresh)
                 self.ae = fresh
             self._warm = warm
-            if key is not None:  # free for the next run once this trainer is gone
-                weakref.finalize(self, _release_warm, key, warm)
+            weakref.finalize(self, _release_warm, key, warm)  # free once this trainer is gone
         return self.ae
 
-    def _warm_key(self, options: ModelOptions) -> Any:
+    def _warm_key(self, options: ModelOptions) -> tuple[Any, ...]:
         """What a kept model must match: the preset, the input and the options that shape the
         model (the learning rate is a variable of the optimizer, the batch size an input)."""
-        key = (
-            self.config.preset,
-            tuple(self.dataset.input_shape),
-            dataclasses.replace(options, learning_rate=0.0, batch_size=0),
-            self.config.jit_compile,
-        )
-        try:
-            hash(key)
-        except TypeError:
-            return None
-        return key
+        shape = dataclasses.replace(options, learning_rate=0.0, batch_size=0)
+        return (self.config.preset, tuple(self.dataset.input_shape), shape, self.config.jit_compile)
 
     def use_xla(self) -> bool:
         """Whether the compiled steps use XLA: the config's choice, else on unless the model
@@ -406,7 +396,7 @@ class Trainer:
         return report
 
     def _main_target(self, ae: Autoencoder) -> _Target:
-        title = "Fine-tuning the stacked autoencoder" if self.config.greedy else "Training"
+        title = MAIN_STAGE_TITLE if self.config.greedy else "Training"
         return _Target(
             "train",
             title,

@@ -19,6 +19,7 @@ from aeviewer.core.history import RunHistory
 from aeviewer.core.latent import plane_xy
 from aeviewer.core.models import ModelOptions
 from aeviewer.core.persistence import atomic_write
+from aeviewer.core.stages import MAIN_STAGE_TITLE, stage_heading
 from aeviewer.gui.window_state import WindowState
 
 
@@ -93,9 +94,6 @@ def session_view(history: RunHistory) -> SessionView:
     )
 
 
-MAIN_STAGE_TITLE = "Fine-tuning the stacked autoencoder"  # core.training's greedy main stage
-
-
 def stage_markers(history: RunHistory) -> list[tuple[float, str]]:
     """The loss plot's stage markers of a greedy run: ``history.stages``, else rebuilt from
     the stages' epochs (a stage starts where the one before ended; labels as drawn live)."""
@@ -107,7 +105,7 @@ def stage_markers(history: RunHistory) -> list[tuple[float, str]]:
     if not starts:
         return []
     n = len(starts) + 1
-    markers = [(x, f"Stage {k} of {n}") for k, x in enumerate(starts.values(), start=1)]
+    markers = [(x, stage_heading(k, n)) for k, x in enumerate(starts.values(), start=1)]
     if history.records:
         first = history.records[0]
         markers.append((first.x - first.epoch, MAIN_STAGE_TITLE))

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QLabel
 from aeviewer.core.datasets import Dataset, load_dataset, parse_classes
 from aeviewer.core.lessons import get_lesson
 from aeviewer.core.session import load_session
+from aeviewer.core.stages import stage_label
 from aeviewer.gui import palette
 from aeviewer.gui.main_window import MainWindow
-from aeviewer.gui.widgets.loss_plot import stage_label
 from aeviewer.gui.widgets.overlays import shortcut_keys
 
 TIMEOUT = 120_000

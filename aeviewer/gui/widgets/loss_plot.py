@@ -8,7 +8,6 @@ downsampling so a long run stays cheap to draw.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -17,6 +16,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
+from aeviewer.core.stages import stage_label
 from aeviewer.gui import palette
 from aeviewer.gui.throttle import Throttle
 
@@ -131,17 +131,6 @@ class _Extent(pg.GraphicsObject):
 
     def paint(self, *args: object) -> None:
         pass
-
-
-def stage_label(text: str) -> str:
-    """A stage marker's label: "Stage 2 of 3: ..." gives "stage 2", "Fine-tuning the stacked
-    autoencoder" gives "fine-tuning". A word or two: the whole title sits in the status bar
-    and in the lesson's panel, and long labels of nearby markers ran into each other."""
-    found = re.match(r"\s*stage\s+(\d+)", text, re.IGNORECASE)
-    if found:
-        return f"stage {found.group(1)}"
-    words = text.split(":")[0].split()
-    return words[0].lower() if words else ""
 
 
 class LossPlot(QWidget):
