@@ -32,8 +32,10 @@ def main() -> int:
     for lesson in LESSONS:
         if only and lesson.name not in only:
             continue
-        shoot(["--lesson", lesson.name, "--quit-after-epochs", str(lesson.epochs)],
-              f"lesson-{lesson.name}.png")
+        shoot(
+            ["--lesson", lesson.name, "--quit-after-epochs", str(lesson.epochs)],
+            f"lesson-{lesson.name}.png",
+        )
     (OUT / ".screenshots.ini").unlink(missing_ok=True)
     return 0
 
