@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib.abc
 import os
+import threading
+from collections.abc import Iterator
 
 
 def configure_environment() -> None:
@@ -18,6 +22,37 @@ def configure_environment() -> None:
 
 
 _tf_ready = False
+
+# Imported by ``import keras`` only for optional extras this app never uses: Keras's
+# scikit-learn wrappers import ``sklearn.base``, which brings in scipy.stats (0.75 s of the
+# 4 s TensorFlow import here). scikit-learn still loads where the app needs it (PCA, t-SNE).
+DEFERRED_BY_KERAS = ("sklearn",)
+
+
+class _Defer(importlib.abc.MetaPathFinder):
+    """Makes ``names`` (and their submodules) unimportable, in one thread only."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.thread = threading.get_ident()
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
+        if threading.get_ident() == self.thread and fullname.split(".")[0] in self.names:
+            raise ModuleNotFoundError(f"{fullname} is deferred", name=fullname)
+        return None
+
+
+@contextlib.contextmanager
+def deferring(names: tuple[str, ...]) -> Iterator[None]:
+    """While inside, this thread cannot import ``names`` (modules already loaded stay)."""
+    import sys
+
+    finder = _Defer(names)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def configure_tensorflow() -> None:
@@ -41,7 +76,9 @@ def configure_tensorflow() -> None:
     with tempfile.TemporaryFile() as sink:
         os.dup2(sink.fileno(), 2)
         try:
-            import tensorflow as tf
+            with deferring(DEFERRED_BY_KERAS):
+                import keras  # noqa: F401  (TensorFlow imports it too, with its extras)
+                import tensorflow as tf
 
             tf.config.list_physical_devices()
             # The first tensor-to-numpy conversion initialises TensorFlow's numpy dtypes:
