@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from aeviewer.core.inference import ModelSnapshot
+from aeviewer.core.memory import HeapTrimmer
 from aeviewer.core.models import ModelOptions, get_preset
 from aeviewer.core.stages import MAIN_STAGE_TITLE
 
@@ -268,6 +269,7 @@ class Trainer:
         # those of each published snapshot, so after the stop the model is what the views show.
         self._good: tuple[list[np.ndarray], int, int] | None = None
         self._last_snapshot = 0.0
+        self._heap = HeapTrimmer()
         self._encode_fn: Any = None
         self._warm: _Warm | None = None
         n_val = len(dataset.x_val)
@@ -565,6 +567,7 @@ class Trainer:
             if main:
                 self._publish_latent(epoch)
                 self._publish_weights(epoch)
+            self._heap.maybe_trim()  # the last epoch's weight copies are free now
             if partial:
                 return
 
