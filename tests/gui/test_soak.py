@@ -69,6 +69,21 @@ def test_a_leak_fails_a_short_soak_and_normal_growth_passes(capsys: pytest.Captu
     assert _passes(_samples(30, mb_per_min=5), 30, (15, 0))
 
 
+def test_a_one_time_warm_up_passes_but_not_a_late_jump_or_a_huge_warm_up() -> None:
+    """Memory taken once in the first seconds of activity is no leak; the same after the
+    warm-up, or a warm-up of hundreds of MB, fails."""
+
+    def jump(at_s: float, mb: float) -> list[soak.Sample]:
+        return [
+            dataclasses.replace(s, rss_mb=s.rss_mb + (mb if s.t >= at_s else 0))
+            for s in _samples(2, mb_per_min=0)
+        ]
+
+    assert _passes(jump(10, 60), 2, (1, 0))  # within the warm-up
+    assert not _passes(jump(soak.WARMUP_S + 10, 60), 2, (1, 0))
+    assert not _passes(jump(10, soak.MAX_WARMUP_GROWTH_MB + 10), 2, (1, 0))
+
+
 def test_the_end_rss_is_the_last_sample_not_the_least_of_several() -> None:
     samples = _samples(2, mb_per_min=0)
     samples[-1] = dataclasses.replace(samples[-1], rss_mb=samples[0].rss_mb + 100)
