@@ -84,6 +84,7 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     qt.start_training(window, s.preset, epochs=1000)
     qt.wait_until(lambda: len(epochs_seen) >= 1, 300, what="the first epoch")
     rss0, t0, hist0 = rss_mb(), time.monotonic(), _history_mb(window)
+    parts0 = rss_mb("RssAnon"), rss_mb("RssFile")
     where = f"{s.preset} on {data.label}, window {qt.WINDOW_SIZE[0]}x{qt.WINDOW_SIZE[1]}"
 
     late = _lateness(window, s.lateness_s)
@@ -113,6 +114,7 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     sampler.stop()
     rss.append(rss_mb())
     end = float(np.median(rss[-5:]))
+    anon, files = rss_mb("RssAnon") - parts0[0], rss_mb("RssFile") - parts0[1]
     minutes = (time.monotonic() - t0) / 60
     hist1 = _history_mb(window)
     held = (
@@ -124,7 +126,8 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         "rss_growth_mb",
         end - rss0,
         f"{minutes:.1f} min of live training{' (10 with --long)' if s.memory_s < 600 else ''}: "
-        f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}) from the end of epoch 1, "
+        f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}) from the end of epoch 1 "
+        f"(heap {anon:+.0f}, mapped files {files:+.0f} at the end), "
         f"{len(epochs_seen)} epochs{f', {restarts} restarts' if restarts else ''}{held}; "
         f"{_spill_note(window)}",
     )

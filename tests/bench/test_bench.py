@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from aeviewer.bench import parser
-from aeviewer.bench.report import KEYS, TARGETS, Results, percentile
+from aeviewer.bench.report import KEYS, TARGETS, Results, percentile, rss_mb
 
 
 def test_quick_run_writes_exactly_the_keys(tmp_path: Path) -> None:
@@ -41,6 +41,17 @@ def test_quick_run_writes_exactly_the_keys(tmp_path: Path) -> None:
     for key in KEYS:
         assert key in table
     assert "bench:" in table and ("pass" in table or "FAIL" in table)
+    memory_row = next(line for line in table.splitlines() if line.startswith("rss_growth_mb"))
+    assert "heap " in memory_row and "mapped files " in memory_row
+
+
+def test_resident_memory_and_its_parts() -> None:
+    total, heap, files = rss_mb(), rss_mb("RssAnon"), rss_mb("RssFile")
+    if math.isnan(total):
+        return  # no /proc here: every part is NaN too
+    assert 0 < heap < total and 0 < files < total
+    assert heap + files <= total + 1  # VmRSS = RssAnon + RssFile + RssShmem (kB, rounded)
+    assert math.isnan(rss_mb("NoSuchField"))
 
 
 def test_results_table_marks_pass_fail_and_skips() -> None:
