@@ -34,17 +34,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aeviewer.bench.report import rss_mb
+from aeviewer.core.memory import rss_mb
 
 CHILD_ENV = "AEVIEWER_SOAK_CHILD"
 
 #: Limits (see ``_report``). Memory: the first seconds of clicks, strokes and gallery clicks
 #: after epoch 1 take memory once (the views' decoders, images and caches: +47 MB in the first
-#: 10 s of a CI run on 2026-12-03, then flat), up to the warm-up limit. From then on resident
-#: memory may grow (codes and losses of every epoch; the time machine's weight snapshots wait on
-#: disk: with them in memory a 30-minute run grew 508 MB) by this much per minute of run, but
-#: never less than the floor nor more than the ceiling: a 2-minute run may grow 50 MB, a
-#: 30-minute one 240 MB. A leak of 100 MB a minute fails both.
+#: 10 s of a fresh-clone ``make test`` on 2026-12-03, then flat), up to the warm-up limit.
+#: From then on resident memory may grow (codes and losses of every epoch; the time machine's
+#: weight snapshots wait on disk: with them in memory a 30-minute run grew 508 MB) by this much
+#: per minute of run, but never less than the floor nor more than the ceiling: a 2-minute run
+#: may grow 50 MB, a 30-minute one 240 MB. A leak of 100 MB a minute fails both.
 WARMUP_S = 20.0
 MAX_WARMUP_GROWTH_MB = 150.0
 MAX_RSS_GROWTH_MB_PER_MIN = 8.0

@@ -44,7 +44,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from aeviewer.bench import qt
-from aeviewer.bench.report import Results, percentile, rss_mb
+from aeviewer.bench.report import Results, percentile
+from aeviewer.core.memory import rss_mb
 
 if TYPE_CHECKING:
     from aeviewer.bench.data import BenchData

@@ -10,22 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def rss_mb(field: str = "VmRSS") -> float:
-    """Resident memory of this process in MB (Linux ``/proc``; NaN elsewhere).
-
-    ``field`` may name a part of it: ``RssAnon`` (the heaps: arrays, objects) or ``RssFile``
-    (mapped files, such as the time machine's spilled snapshots, and the libraries).
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith(f"{field}:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return float("nan")
-
-
 @dataclass(frozen=True)
 class Target:
     """A figure's limit: ``value <= limit`` (``lower``) or ``value >= limit`` (``higher``)."""

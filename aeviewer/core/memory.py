@@ -20,9 +20,26 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-#: Seconds between two trims of one :class:`HeapTrimmer`: a trim walks every arena (a few
-#: milliseconds in a trained process), so not at every epoch of a 0.2 s epoch run.
+#: Seconds between two trims of one :class:`HeapTrimmer`: a trim walks every arena (median
+#: 6.6 ms, at most 27 ms, while the vanilla model trains on digits), so not at every epoch of
+#: a 0.2 s epoch run.
 TRIM_INTERVAL_S = 5.0
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory of this process in MB (Linux ``/proc``; NaN elsewhere).
+
+    ``field`` may name a part of it: ``RssAnon`` (the heaps: arrays, objects) or ``RssFile``
+    (mapped files, such as the time machine's spilled snapshots, and the libraries).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
 
 
 @cache

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from aeviewer.bench import parser
-from aeviewer.bench.report import KEYS, TARGETS, Results, percentile, rss_mb
+from aeviewer.bench.report import KEYS, TARGETS, Results, percentile
+from aeviewer.core.memory import rss_mb
 
 
 def test_quick_run_writes_exactly_the_keys(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aeviewer.bench.report import rss_mb
 from aeviewer.core import memory, training
 from aeviewer.core.datasets import Dataset
 from aeviewer.core.training import Trainer, TrainingConfig
@@ -30,14 +29,14 @@ def test_trimmer_trims_at_most_once_per_interval() -> None:
 def test_trim_gives_a_fragmented_heap_back() -> None:
     """Blocks below glibc's mmap threshold, freed between survivors, stay resident until a
     trim: the pattern of a live run's per-epoch weight copies."""
-    if np.isnan(rss_mb()):
+    if np.isnan(memory.rss_mb()):
         pytest.skip("no /proc/self/status")
     blocks = [np.ones(16 * 1024, np.float32) for _ in range(3000)]  # 64 KiB each, 192 MiB
     keep = blocks[::50]
     del blocks
-    held = rss_mb()
+    held = memory.rss_mb()
     memory.trim_heap()
-    released = held - rss_mb()
+    released = held - memory.rss_mb()
     assert released > 100, f"trim released only {released:.0f} MB of about 188 freed"
     assert all(float(b[0]) == 1.0 for b in keep)  # the survivors are untouched
 
