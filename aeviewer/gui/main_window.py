@@ -50,6 +50,7 @@ from aeviewer.gui.autosave import Autosaver
 from aeviewer.gui.background import BackgroundJobs
 from aeviewer.gui.collector import install_gui_collector
 from aeviewer.gui.files_mixin import FilesMixin
+from aeviewer.gui.input_gate import InputGate
 from aeviewer.gui.layout import scrollable
 from aeviewer.gui.lesson_view import LessonMixin
 from aeviewer.gui.relay import run_in_thread, strand
@@ -126,8 +127,16 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._epoch_views: list[Callable[[], None]] = []  # epoch-end views still to refresh
         self._epoch_views_shown: int | None = None  # the epoch to announce once they are
         self._epoch_view_turn = Throttle(self._next_epoch_view, 0, self)
+        # A click or a stroke is answered before the live views redraw (gui/input_gate.py).
+        self.input_gate = InputGate(self)
+        self._epoch_view_turn.set_gate(self.input_gate)
+        self._latent_pending: list[LatentReport] = []  # codes waiting to be drawn
         self.collector = install_gui_collector()  # before any thread starts (see collector.py)
         self._build_widgets()
+        self.input_gate.watch(self.canvas_panel.canvas)
+        self.input_gate.watch(self.latent_view.plot_widget.viewport())
+        self.loss_plot.set_input_gate(self.input_gate)
+        self.latent_view.set_input_gate(self.input_gate)
         self._build_docks()
         self._build_menus()
         self._build_thread()
@@ -645,6 +654,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
     def clear_views(self) -> None:
         self._epoch_views.clear()  # a reset run's epoch-end views are not drawn
+        self._latent_pending.clear()
+        self.input_gate.discard(self._show_latent_reports)
+        self.input_gate.discard(self._show_weights)
         self._epoch_views_shown = None
         self._epoch_view_turn.cancel()
         self.snapshot = None
@@ -723,6 +735,22 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.history.set_codes(report.epoch, report.codes, report.indices)
         if not self.is_live():
             return  # the time machine shows an older epoch; the record keeps this one
+        # The latest codes are drawn, after the epoch-end codes of the whole set if any came
+        # since the last drawing (they set the projection and what a click decodes through).
+        if not report.partial:
+            self._latent_pending.clear()
+        self._latent_pending = [r for r in self._latent_pending if not r.partial] + [report]
+        if not self.input_gate.defer(self._show_latent_reports):
+            self._show_latent_reports()
+
+    def _show_latent_reports(self) -> None:
+        reports, self._latent_pending = self._latent_pending, []
+        if self.dataset is None or self.trainer is None or not self.is_live():
+            return
+        for report in reports:
+            self._show_latent_report(report, draw=report is reports[-1])
+
+    def _show_latent_report(self, report: LatentReport, draw: bool) -> None:
         if not report.partial:  # the epoch-end codes of the whole (capped) validation set
             self.latent_codes, self.latent_indices = report.codes, report.indices
             self.codes_epoch = report.epoch
@@ -739,8 +767,11 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
                 self.projection = fit_pca(report.codes, pca)
             elif self.projection is None or self.projection.kind == "tsne":
                 self.projection = fit_pca(report.codes, None)  # the first live codes of a run
-            xy = plane_xy(self.projection, report.codes, report.indices)
-            self._show_codes(xy, report.indices)
+            if draw:
+                xy = plane_xy(self.projection, report.codes, report.indices)
+                self._show_codes(xy, report.indices)
+        if not draw:
+            return
         self.refresh_denoise()
         if self.lesson is not None and self.lesson.panel == "histogram-sparse":
             self.show_sparse_histograms(report.codes)  # live, between epoch ends too
@@ -755,9 +786,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         epoch_end = rec is not None and rec.snapshot is None
         self.record_snapshot(snapshot)
         if self.is_live():
-            if self.clicked_point is not None:
-                self.decode_point(*self.clicked_point)
-            self.refresh_denoise()
+            if not self.input_gate.defer(self._show_weights):
+                self._show_weights()
             if first or epoch_end:
                 # The epoch-end views, one per turn of the event loop: a click or a stroke
                 # queued meanwhile waits for one of them, not for all.
@@ -772,6 +802,14 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
                 return
         if epoch_end:
             self.epoch_shown.emit(snapshot.epoch)  # every view shows this epoch now
+
+    def _show_weights(self) -> None:
+        """The views of the latest weights that are not epoch-end views."""
+        if self.snapshot is None or not self.is_live():
+            return
+        if self.clicked_point is not None:
+            self.decode_point(*self.clicked_point)
+        self.refresh_denoise()
 
     def _next_epoch_view(self) -> None:
         if self._epoch_views:
@@ -790,7 +828,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
     @Slot(object)
     def _on_worker_run_finished(self, report: FinishReport) -> None:
-        self.flush_epoch_views()  # the end of a run shows every view of its last epoch
+        self.input_gate.flush()  # the end of a run shows every view of its last epoch
+        self.flush_epoch_views()
         if report.reason in ("nan", "error"):
             self.show_error(report.message)
         elif report.reason == "completed":

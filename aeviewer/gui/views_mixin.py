@@ -249,7 +249,8 @@ class ViewsMixin(WindowState):
         if self.dataset is None or not self.dataset.is_image:
             return
         canvas = self.canvas_panel.canvas
-        if not canvas.is_empty():
+        drawn = not canvas.is_empty()
+        if drawn:
             clean = mnist_style(canvas.image())
         elif self.selected_index is not None:
             clean = np.asarray(self.dataset.x_val[self.selected_index], np.float32)
@@ -267,7 +268,7 @@ class ViewsMixin(WindowState):
         )
         # The star marks where the drawing itself lands (its clean code), not its noisy copy.
         code, proj = r.clean_code, self.projection
-        if code is not None and not canvas.is_empty() and proj and proj.latent_dim == len(code):
+        if code is not None and drawn and proj and proj.latent_dim == len(code):
             xy = proj.transform(code[None])[0]
             self.latent_view.set_drawn_point(float(xy[0]), float(xy[1]))
         else:

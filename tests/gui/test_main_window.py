@@ -524,3 +524,30 @@ def test_view_menu_entries_do_what_they_say(window: MainWindow) -> None:
         assert window.projection_kind == "pca"
     finally:
         window.set_theme("dark")
+
+
+def test_codes_wait_for_the_pen_to_lift_then_the_latest_show(window: MainWindow, qtbot) -> None:
+    """A redraw of the scatter during a stroke would delay its reconstruction: the codes that
+    arrive meanwhile are recorded at once, drawn after the pen lifts, the epoch-end set first."""
+    from aeviewer.core.training import LatentReport
+    from aeviewer.gui.input_gate import HOLD_MS
+
+    train_to_end(window, qtbot, preset="stacked", epochs=1)
+    shown = window.latent_view.point_count()
+    canvas = window.canvas_panel.canvas
+    w, h = canvas.width(), canvas.height()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(w // 2, h // 3))
+    rng = np.random.default_rng(0)
+    full = LatentReport(1, rng.normal(size=(120, 30)).astype(np.float32), np.arange(120))
+    live = LatentReport(2, rng.normal(size=(40, 30)).astype(np.float32), np.arange(40), True)
+    window._on_worker_latent_updated(full)
+    window._on_worker_latent_updated(live)
+    rec = window.history.record(1)
+    assert rec is not None and rec.codes is full.codes  # recorded at once
+    qtbot.wait(HOLD_MS + 50)
+    assert window.latent_view.point_count() == shown  # not drawn while the pen is down
+    assert window.latent_codes is not full.codes
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(w // 2, h // 3))
+    qtbot.waitUntil(lambda: window.latent_view.point_count() == 40, timeout=5000)
+    assert window.latent_codes is full.codes and window.codes_epoch == 1  # the full set's state
+    assert window.projection is not None and window.projection.latent_dim == 30

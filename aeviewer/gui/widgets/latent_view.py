@@ -10,7 +10,7 @@ item of its own for its legend entry, whose click hides or shows the class."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -22,9 +22,14 @@ from aeviewer.gui import palette
 from aeviewer.gui.throttle import Throttle
 from aeviewer.gui.widgets.image_tile import ImageTile
 
+if TYPE_CHECKING:
+    from aeviewer.gui.input_gate import InputGate
+
 POINT_PX = max(8, round(palette.BASE_POINT_SIZE * 0.75))  # data points: readable, not blobs
 # The drawn digit's star follows the pen at most this often: moving it repaints the scatter
 # (milliseconds of every class's points), which must not delay the reconstruction of each stroke.
+# With an input gate (set_input_gate) it moves when the pen is lifted (or each second of a long
+# stroke): a repaint of the scatter during training took 5-15 ms, a move waited for it.
 DRAWN_POINT_MS = 40
 HOVER_TILE_PX = 120  # the hovered sample's image: 28x28 shown 4x, readable from a few rows back
 _PAD = 0.06  # padding of a fresh fit, as a fraction of the data span
@@ -437,6 +442,10 @@ class LatentView(QWidget):
         x = min(max(x, area.left()), area.right() - size)
         y = min(max(y, area.top()), area.bottom() - size)
         self._hover_tile.move(int(x), int(y))
+
+    def set_input_gate(self, gate: InputGate | None) -> None:
+        """Let ``gate`` hold the star's moves while a stroke or a click is being answered."""
+        self._drawn_move.set_gate(gate)
 
     def set_highlight(self, index: int | None) -> None:
         """Ring point ``index`` of the current points; it follows later ``set_points``."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,6 +20,9 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout
 from aeviewer.core.stages import stage_label
 from aeviewer.gui import palette
 from aeviewer.gui.throttle import Throttle
+
+if TYPE_CHECKING:
+    from aeviewer.gui.input_gate import InputGate
 
 SMOOTHING = 0.9  # EMA weight of the past, as TensorBoard's slider
 BATCH_REDRAW_MS = 100  # the per-batch curves redraw at most this often (10 Hz)
@@ -227,6 +231,10 @@ class LossPlot(QWidget):
             self.flush()
         else:
             self._batch_redraw.request()
+
+    def set_input_gate(self, gate: InputGate | None) -> None:
+        """Let ``gate`` hold the timed redraws while a click or a stroke is being answered."""
+        self._batch_redraw.set_gate(gate)
 
     def flush(self) -> None:
         """Draw the batch losses added since the last redraw (normally done on a timer)."""

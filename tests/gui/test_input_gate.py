@@ -1,0 +1,122 @@
+"""InputGate: the live views' redraws wait while a hand is on the canvas or the latent space."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from aeviewer.gui import input_gate
+from aeviewer.gui.input_gate import HOLD_MS, InputGate
+from aeviewer.gui.throttle import Throttle
+
+
+def _mouse(widget: QWidget, kind: QEvent.Type, held: bool) -> None:
+    pos = QPointF(10, 10)
+    left = Qt.MouseButton.LeftButton
+    button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else left
+    buttons = left if held else Qt.MouseButton.NoButton
+    event = QMouseEvent(kind, pos, pos, button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+_KEEP: list[QWidget] = []  # the gates' owners live until the next test's
+
+
+def _gate(qtbot) -> tuple[InputGate, QWidget]:
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    _KEEP[:] = [owner]
+    gate = InputGate(owner)
+    surface = QWidget(owner)
+    gate.watch(surface)
+    return gate, surface
+
+
+def test_open_gate_lets_a_redraw_run_now(qtbot) -> None:
+    gate, _ = _gate(qtbot)
+    calls: list[int] = []
+    assert gate.is_open() and not gate.held()
+    assert gate.defer(lambda: calls.append(1)) is False  # the caller draws now
+    assert not calls  # defer never calls it itself when open
+
+
+def test_redraws_wait_while_pressed_and_run_once_after_release(qtbot) -> None:
+    gate, surface = _gate(qtbot)
+    calls: list[str] = []
+
+    def scatter() -> None:
+        calls.append("scatter")
+
+    def loss() -> None:
+        calls.append("loss")
+
+    _mouse(surface, QEvent.Type.MouseButtonPress, held=True)
+    assert gate.held() and not gate.is_open()
+    assert gate.defer(scatter) and gate.defer(loss) and gate.defer(scatter)
+    assert gate.waiting(scatter) and gate.waiting(loss)
+    _mouse(surface, QEvent.Type.MouseMove, held=True)
+    qtbot.wait(HOLD_MS + 100)
+    assert calls == []  # still down: nothing drawn
+    released = time.monotonic()
+    _mouse(surface, QEvent.Type.MouseButtonRelease, held=False)
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=2000)
+    assert time.monotonic() - released >= HOLD_MS / 1000 * 0.9  # after the hold, not before
+    assert calls == ["scatter", "loss"]  # each once, in the order first deferred
+    qtbot.wait(50)
+    assert calls == ["scatter", "loss"] and not gate.waiting(scatter)
+
+
+def test_a_long_hold_lets_the_views_through_every_max_hold(qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(input_gate, "MAX_HOLD_MS", 200)
+    gate, surface = _gate(qtbot)
+    calls: list[float] = []
+    _mouse(surface, QEvent.Type.MouseButtonPress, held=True)
+    t0 = time.monotonic()
+    assert gate.defer(lambda: calls.append(time.monotonic() - t0))
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=2000)
+    assert 0.15 <= calls[0] < 1.0  # the longest hold, while the button is still down
+    assert gate.held()
+
+
+def test_unwatched_widgets_do_not_hold(qtbot) -> None:
+    gate, _ = _gate(qtbot)
+    other = QWidget()
+    qtbot.addWidget(other)
+    _mouse(other, QEvent.Type.MouseButtonPress, held=True)
+    assert gate.is_open()
+
+
+def test_throttle_with_a_gate_waits_and_flush_still_calls_now(qtbot) -> None:
+    gate, surface = _gate(qtbot)
+    calls: list[int] = []
+    owner = QObject()
+    throttle = Throttle(lambda: calls.append(1), 10, owner)
+    throttle.set_gate(gate)
+    _mouse(surface, QEvent.Type.MouseButtonPress, held=True)
+    throttle.request()
+    qtbot.wait(60)
+    assert calls == [] and throttle.pending()  # due, but held by the gate
+    throttle.request()  # merged with the held one
+    throttle.flush()
+    assert calls == [1] and not throttle.pending()
+    throttle.request()
+    qtbot.wait(60)
+    throttle.cancel()
+    _mouse(surface, QEvent.Type.MouseButtonRelease, held=False)
+    qtbot.wait(HOLD_MS + 100)
+    assert calls == [1]  # cancelled while held: never called
+
+
+def test_flush_runs_everything_waiting(qtbot) -> None:
+    gate, surface = _gate(qtbot)
+    calls: list[int] = []
+    _mouse(surface, QEvent.Type.MouseButtonPress, held=True)
+    for i in range(3):
+        gate.defer(lambda i=i: calls.append(i))
+    gate.flush()
+    assert calls == [0, 1, 2]
+    assert not np.any([gate.waiting(lambda: None)])
