@@ -36,7 +36,7 @@ EMIT_INTERVAL = 0.05  # seconds between batch chunks sent to the GUI (20 Hz)
 #: Validation samples encoded at each epoch end: the whole set, up to this many. The scatter
 #: redraws 10,000 points in about 10 ms (``aeviewer bench``); MNIST's test set is 10,000.
 EPOCH_END_LATENT_MAX = 10_000
-TRAINING_NICE = 5  # Linux: the training thread's (and TensorFlow's threads') nice value
+TRAINING_NICE = 10  # Linux: the training thread's (and TensorFlow's threads') nice value
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,9 @@ class TrainingThread(QThread):
         Training keeps both cores of a small machine busy; a click on the latent space or a
         stroke on the canvas must not queue behind it. On 2 cores a 784-500-300-2 model
         training with every view live: click to decoded image p95 8.5 -> 5 ms, 16 ms timer
-        lateness p99 12 -> 9 ms, for about 10% of the samples/s (``aeviewer bench``). Linux
+        lateness p99 12 -> 9 ms, for about 10% of the samples/s (``aeviewer bench``); nice 10
+        rather than 5, a stroke's handling p50 3.3 -> 2.6 ms and its p95 to the reconstruction
+        shown about 14 -> 11 ms (2026-12-03, with the input gate). Linux
         nice values are per thread and inherited by threads created later (TensorFlow's pools
         start with its import, in ``warm_up``, on this thread); elsewhere Qt's priority.
         """
