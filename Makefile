@@ -14,16 +14,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+# The app's own bytecode, written ahead: where Python may not write it (PYTHONDONTWRITEBYTECODE,
+# a read-only checkout) each start compiled ~70 modules again, 0.3 s of the window's start-up.
+# Quick when nothing changed; a file edited since is compiled again.
+BYTECODE := $(PY) -m compileall -q aeviewer
+
 run: $(STAMP)
+	@$(BYTECODE)
 	$(PY) -m aeviewer $(ARGS)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	@$(BYTECODE)
 	QT_QPA_PLATFORM=offscreen $(PY) -m aeviewer bench --json bench-results.json $(ARGS)
 
 soak: $(STAMP)
+	@$(BYTECODE)
 	$(PY) -m aeviewer.soak $(ARGS)
 
 screenshots: $(STAMP)

@@ -97,10 +97,13 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         f"{where}; p50 {percentile(late, 50):.1f} ms; {batches} batches plotted",
     )
 
+    phases = [rss_mb()]  # at the end of each phase: where the growth happens
     clicks = _clicks(window, s)
     _set_latency(results, "decode_p95_ms", clicks, "set_at", "clicks", "the decoded image set")
+    phases.append(rss_mb())
     moves = _strokes(window, s)
     _set_latency(results, "canvas_p95_ms", moves, "shown_at", "moves", "the reconstruction painted")
+    phases.append(rss_mb())
 
     rss: list[float] = []
     sampler = QTimer()
@@ -123,12 +126,15 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         if hist0 is not None and hist1 is not None
         else ""
     )
+    steps = [b - a for a, b in itertools.pairwise([rss0, *phases, end])]
     results.set(
         "rss_growth_mb",
         end - rss0,
         f"{minutes:.1f} min of live training{' (10 with --long)' if s.memory_s < 600 else ''}: "
         f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}) from the end of epoch 1 "
-        f"(heap {anon:+.0f}, mapped files {files:+.0f} at the end), "
+        f"(heap {anon:+.0f}, mapped files {files:+.0f} at the end; by phase: timer "
+        f"{steps[0]:+.0f}, clicks {steps[1]:+.0f}, strokes {steps[2]:+.0f}, the rest "
+        f"{steps[3]:+.0f}), "
         f"{len(epochs_seen)} epochs{f', {restarts} restarts' if restarts else ''}{held}; "
         f"{_spill_note(window)}",
     )
