@@ -84,7 +84,14 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     window.epoch_shown.connect(epochs_seen.append)
     qt.start_training(window, s.preset, epochs=1000)
     qt.wait_until(lambda: len(epochs_seen) >= 1, 300, what="the first epoch")
-    rss0, t0, hist0 = rss_mb(), time.monotonic(), _history_mb(window)
+    # Resident memory once a second from here. It swings by tens of MB between the heap's
+    # trims (every 5 s at an epoch end, core/memory.py), and epoch 1 has just ended with one:
+    # both ends of the growth are medians of 5 s of samples, so both are mid-swing.
+    rss: list[float] = [rss_mb()]
+    sampler = QTimer()
+    sampler.timeout.connect(lambda: rss.append(rss_mb()))
+    sampler.start(1000)
+    t0, hist0 = time.monotonic(), _history_mb(window)
     parts0 = rss_mb("RssAnon"), rss_mb("RssFile")
     where = f"{s.preset} on {data.label}, window {qt.WINDOW_SIZE[0]}x{qt.WINDOW_SIZE[1]}"
 
@@ -105,10 +112,6 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     _set_latency(results, "canvas_p95_ms", moves, "shown_at", "moves", "the reconstruction painted")
     phases.append(rss_mb())
 
-    rss: list[float] = []
-    sampler = QTimer()
-    sampler.timeout.connect(lambda: rss.append(rss_mb()))
-    sampler.start(1000)
     restarts = 0
     while time.monotonic() - t0 < s.memory_s:
         if window.state == "finished":  # a lecturer presses Start again
@@ -117,7 +120,7 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         qt.run_for(min(2.0, max(0.05, s.memory_s - (time.monotonic() - t0))))
     sampler.stop()
     rss.append(rss_mb())
-    end = float(np.median(rss[-5:]))
+    rss0, end = float(np.median(rss[1:6] or rss[:1])), float(np.median(rss[-5:]))
     anon, files = rss_mb("RssAnon") - parts0[0], rss_mb("RssFile") - parts0[1]
     minutes = (time.monotonic() - t0) / 60
     hist1 = _history_mb(window)
@@ -131,9 +134,9 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         "rss_growth_mb",
         end - rss0,
         f"{minutes:.1f} min of live training{' (10 with --long)' if s.memory_s < 600 else ''}: "
-        f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}) from the end of epoch 1 "
-        f"(heap {anon:+.0f}, mapped files {files:+.0f} at the end; by phase: timer "
-        f"{steps[0]:+.0f}, clicks {steps[1]:+.0f}, strokes {steps[2]:+.0f}, the rest "
+        f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}; medians of the first and last 5 s "
+        f"after epoch 1; heap {anon:+.0f}, mapped files {files:+.0f} at the end; by phase: "
+        f"timer {steps[0]:+.0f}, clicks {steps[1]:+.0f}, strokes {steps[2]:+.0f}, the rest "
         f"{steps[3]:+.0f}), "
         f"{len(epochs_seen)} epochs{f', {restarts} restarts' if restarts else ''}{held}; "
         f"{_spill_note(window)}",

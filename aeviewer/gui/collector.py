@@ -16,6 +16,8 @@ import gc
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+from aeviewer.gui.input_gate import input_held
+
 INTERVAL_MS = 500
 
 
@@ -36,6 +38,11 @@ class GuiCollector(QObject):
         self._timer.start()
 
     def check(self) -> None:
+        if input_held():
+            # A click or a stroke is being answered: a collection of the training thread's
+            # young objects took 10-50 ms of the GUI thread. It waits, as the redraws do, for
+            # the release or the longest hold (a second).
+            return
         g0, g1, g2 = gc.get_count()
         t0, t1, t2 = self.threshold
         if g0 <= t0:

@@ -17,12 +17,13 @@ its drawing: the run history records every epoch as it comes.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["HOLD_MS", "MAX_HOLD_MS", "InputGate"]
+__all__ = ["HOLD_MS", "MAX_HOLD_MS", "InputGate", "input_held"]
 
 HOLD_MS = 120  # after a release: the decoded image's paint, and the next press of a click train
 MAX_HOLD_MS = 1000  # the longest the views stand still while a hand stays down
@@ -31,6 +32,13 @@ STUCK_S = 10.0  # a press whose release never came (another filter ate it) ends 
 _PRESS = (QEvent.Type.MouseButtonPress, QEvent.Type.TabletPress)
 _RELEASE = (QEvent.Type.MouseButtonRelease, QEvent.Type.TabletRelease)
 _MOVE = (QEvent.Type.MouseMove, QEvent.Type.TabletMove)
+_GATES: weakref.WeakSet[InputGate] = weakref.WeakSet()  # every live gate (one per window)
+
+
+def input_held() -> bool:
+    """Whether some window's gate holds its redraws now: other GUI-thread work that can wait
+    (the garbage collector's turn, ``gui/collector.py``) waits too."""
+    return any(not gate.is_open() for gate in list(_GATES))
 
 
 class InputGate(QObject):
@@ -48,6 +56,7 @@ class InputGate(QObject):
         self._turn = QTimer(self)  # the next redraw's turn
         self._turn.setSingleShot(True)
         self._turn.timeout.connect(self._on_turn)
+        _GATES.add(self)
 
     # ----------------------------------------------------------------- watching
     def watch(self, widget: QWidget) -> None:

@@ -66,6 +66,7 @@ from aeviewer.gui.widgets.loss_plot import LossPlot
 from aeviewer.gui.widgets.noise_panel import NoisePanel
 from aeviewer.gui.widgets.overlays import HelpOverlay, TrailsOverlay
 from aeviewer.gui.widgets.sample_gallery import SampleGallery
+from aeviewer.gui.widgets.status_text import StatusText
 from aeviewer.gui.widgets.timeline import TimelineBar
 
 SNAPSHOT_INTERVAL = 0.4  # seconds between weight snapshots during an epoch
@@ -229,7 +230,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         controls_area = self.controls_dock.widget()
         assert isinstance(controls_area, QScrollArea)
         controls_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.status_label = QLabel("")
+        self.status_label = StatusText()  # 20 changes a second: no relayout of the window
         self.statusBar().addPermanentWidget(self.stage_label)
         self.statusBar().addWidget(self.status_label, 1)
 

@@ -126,3 +126,35 @@ def test_cycles_are_collected_in_the_gui_thread_only(qtbot) -> None:
     del alive
     assert freed_in == ["MainThread"]
     assert QApplication.instance() is not None
+
+
+def test_the_collector_waits_while_a_hand_is_on_a_watched_view(qtbot) -> None:
+    """A collection during a stroke delayed its reconstruction: it waits for the release."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QWidget
+
+    from aeviewer.gui.input_gate import HOLD_MS, InputGate
+
+    collector = install_gui_collector()
+    assert collector is not None
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    gate = InputGate(owner)
+    gate.watch(owner)
+    left, pos = Qt.MouseButton.LeftButton, QPointF(5, 5)
+
+    def mouse(kind: QEvent.Type, buttons: Qt.MouseButton) -> None:
+        event = QMouseEvent(kind, pos, pos, left, buttons, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(owner, event)
+
+    mouse(QEvent.Type.MouseButtonPress, left)
+    junk = [[i] for i in range(5000)]  # past gen-0's threshold
+    before = collector.collections
+    collector.check()
+    assert collector.collections == before  # held: no collection
+    mouse(QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton)
+    qtbot.wait(HOLD_MS + 30)
+    collector.check()
+    assert collector.collections == before + 1
+    del junk
