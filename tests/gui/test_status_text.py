@@ -35,7 +35,7 @@ def _in_a_row(qtbot, line: QWidget) -> tuple[QWidget, _LayoutRequests]:
 
 def test_new_text_repaints_without_a_layout_request(qtbot) -> None:
     line = StatusText()
-    row, requests = _in_a_row(qtbot, line)
+    _row, requests = _in_a_row(qtbot, line)
     for i in range(20):
         line.setText(f"epoch 1/20 · batch {i * 37}/250 · {1000 + i * 991:,} samples/s")
         qtbot.wait(1)
@@ -43,7 +43,7 @@ def test_new_text_repaints_without_a_layout_request(qtbot) -> None:
     assert line.text().startswith("epoch 1/20 · batch 703/250")
     # What the QLabel it replaced did: a layout request for a new text.
     label = QLabel("")
-    row2, requests2 = _in_a_row(qtbot, label)
+    _row2, requests2 = _in_a_row(qtbot, label)
     label.setText("epoch 1/20 · batch 1/250")
     qtbot.wait(5)
     assert requests2.count > 0
@@ -53,7 +53,7 @@ def test_the_text_is_drawn_in_the_palette_colour_and_elided(qtbot) -> None:
     line = StatusText()
     line.setStyleSheet("QWidget { background: black; color: white; }")
     line.setFont(QFont(line.font().family(), 12))
-    row, _ = _in_a_row(qtbot, line)
+    _row, _ = _in_a_row(qtbot, line)
     line.setText("epoch 3/20")
     qtbot.wait(5)
     image = line.grab().toImage()
