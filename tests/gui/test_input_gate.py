@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -40,7 +39,13 @@ def test_open_gate_lets_a_redraw_run_now(qtbot) -> None:
     gate, _ = _gate(qtbot)
     calls: list[int] = []
     assert gate.is_open() and not gate.held()
-    assert gate.defer(lambda: calls.append(1)) is False  # the caller draws now
+
+    def redraw() -> None:
+        calls.append(1)
+
+    assert gate.defer(redraw) is False  # the caller draws now
+    assert not gate.waiting(redraw)  # not kept: it is not drawn a second time later
+    qtbot.wait(50)
     assert not calls  # defer never calls it itself when open
 
 
@@ -115,8 +120,12 @@ def test_flush_runs_everything_waiting(qtbot) -> None:
     gate, surface = _gate(qtbot)
     calls: list[int] = []
     _mouse(surface, QEvent.Type.MouseButtonPress, held=True)
-    for i in range(3):
-        gate.defer(lambda i=i: calls.append(i))
+    redraws = [lambda i=i: calls.append(i) for i in range(3)]
+    for fn in redraws:
+        assert gate.defer(fn)
     gate.flush()
-    assert calls == [0, 1, 2]
-    assert not np.any([gate.waiting(lambda: None)])
+    assert calls == [0, 1, 2]  # all of them, at once, in order
+    assert not any(gate.waiting(fn) for fn in redraws)
+    _mouse(surface, QEvent.Type.MouseButtonRelease, held=False)
+    qtbot.wait(HOLD_MS + 100)
+    assert calls == [0, 1, 2]  # flushed ones do not run again when the gate opens
