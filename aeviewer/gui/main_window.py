@@ -166,7 +166,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         # Hovering shows the sample itself beside its point (ViewsMixin maps the row).
         self.latent_view.sample_hovered.connect(self._on_latent_view_sample_hovered)
         self.loss_plot = LossPlot()
-        self.preview = ImageTile("", min_size=120)  # its dock's title names it
+        self.preview = ImageTile("", min_size=120, opaque=True)  # its dock's title names it
         self.preview.set_fit(True)
         self.preview.set_placeholder("Click the latent space")
         self.canvas_panel = CanvasPanel()

@@ -226,3 +226,39 @@ def test_canvas_panel_controls_are_wired(qtbot):
     assert c.is_empty()
     assert c.width() >= 280 and c.height() >= 280
     panel.apply_theme()
+
+
+def test_a_stroke_repaints_the_canvas_alone(qtbot):
+    """The canvas paints every pixel itself (its margin in the theme's window colour), so a
+    stroke does not make Qt repaint the panel and dock behind it at every move."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QWidget
+
+    from aeviewer.gui import palette
+
+    class Parent(QWidget):
+        paints = 0
+
+        def paintEvent(self, event) -> None:
+            self.paints += 1
+
+    parent = Parent()
+    qtbot.addWidget(parent)
+    parent.resize(420, 320)
+    c = DrawingCanvas(parent)
+    c.setGeometry(10, 10, 400, 300)  # wider than tall: a margin left and right of the square
+    parent.show()
+    qtbot.waitExposed(parent)
+    qtbot.wait(50)
+    before = parent.paints
+    _drag(
+        qtbot, c, [_widget_point(c, 40, 60), _widget_point(c, 140, 90), _widget_point(c, 240, 60)]
+    )
+    QApplication.processEvents()
+    assert parent.paints == before
+    assert c.image()[60, 40] > 0.9
+    img = c.grab().toImage()
+    dpr = c.devicePixelRatioF()
+    margin = QColor(img.pixel(int(3 * dpr), int(150 * dpr)))
+    assert c.canvas_rect().left() > 10
+    assert margin.rgb() == QColor(palette.theme().background).rgb()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QWidget
 
 from aeviewer.gui import palette
 from aeviewer.gui.widgets.image_tile import ImageTile
@@ -147,3 +148,41 @@ def test_apply_theme_follows_the_palette(tile):
         assert pixel.rgb() == QColor(palette.THEMES["light"].panel).rgb()
     finally:
         palette.set_theme("dark")
+
+
+class _PaintCounter(QWidget):
+    """A parent that counts its own paint events."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def paintEvent(self, event) -> None:
+        self.paints += 1
+
+
+@pytest.mark.parametrize("opaque", [False, True])
+def test_opaque_tile_repaints_alone_on_the_theme_background(qtbot, opaque):
+    """A new image in an opaque tile repaints the tile, not the widgets behind it; the tile
+    then paints its margins itself, in the theme's window colour."""
+    parent = _PaintCounter()
+    qtbot.addWidget(parent)
+    parent.resize(300, 320)
+    t = ImageTile("Title", parent, opaque=opaque)
+    t.setGeometry(20, 20, 220, 260)
+    parent.show()
+    qtbot.waitExposed(parent)
+    t.set_image(np.full((28, 28), 0.5, np.float32))
+    qtbot.wait(50)
+    before = parent.paints
+    for v in (0.1, 0.9, 0.3):
+        t.set_image(np.full((28, 28), v, np.float32))
+        QApplication.processEvents()
+    if opaque:
+        assert parent.paints == before
+        img, dpr = _grab(t)
+        corner = QColor(img.pixel(int(2 * dpr), int((t.height() - 2) * dpr)))
+        assert corner.rgb() == QColor(palette.theme().background).rgb()
+        assert _gray(img, dpr, *t.image_rect().center().toTuple()) == round(0.3 * 255)
+    else:
+        assert parent.paints > before  # the check above can fail: Qt paints see-through parents

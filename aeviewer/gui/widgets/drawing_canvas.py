@@ -69,6 +69,9 @@ class DrawingCanvas(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setSizePolicy(policy)
         self.setCursor(Qt.CursorShape.CrossCursor)
+        # It paints every pixel itself (the margin around the square in the window colour), so
+        # a stroke repaints the canvas alone, not the dock and panel behind it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.apply_theme()
 
     # ----------------------------------------------------------------- public API
@@ -151,7 +154,11 @@ class DrawingCanvas(QWidget):
     def apply_theme(self) -> None:
         """Re-read the theme for the frame and hint (the ink stays white on black)."""
         t = palette.theme()
-        self._colors = {"frame": QColor(t.muted), "hint": QColor(t.muted)}
+        self._colors = {
+            "background": QColor(t.background),
+            "frame": QColor(t.muted),
+            "hint": QColor(t.muted),
+        }
         self.update()
 
     def canvas_rect(self) -> QRect:
@@ -267,6 +274,8 @@ class DrawingCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         r = self.canvas_rect()
+        if not r.contains(event.rect()):  # the margin, and the frame drawn over it below
+            p.fillRect(event.rect(), self._colors["background"])
         # Smooth when shown at a non-integer scale: the buffer is 10x MNIST, not pixel art.
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         p.drawImage(QRectF(r), self._buffer, QRectF(self._buffer.rect()))

@@ -62,6 +62,11 @@ class ImageTile(QWidget):
     reserve_caption : bool
         Keep room for a caption line even while the caption is empty, so the image does not
         jump when a caption appears.
+    opaque : bool
+        The tile fills its own background with the theme's window colour, so a new image
+        repaints the tile alone and not the dock, scroll area and panels behind it (Qt paints
+        those under a see-through widget: about 0.6 ms of each stroke on the canvas, which
+        changes three tiles). Only for a tile that sits on that colour.
     """
 
     clicked = Signal()
@@ -72,8 +77,11 @@ class ImageTile(QWidget):
         parent: QWidget | None = None,
         min_size: int = 96,
         reserve_caption: bool = False,
+        opaque: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._opaque = opaque
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, opaque)
         self._title = title
         self._caption = ""
         self._placeholder = ""
@@ -167,7 +175,8 @@ class ImageTile(QWidget):
         """Re-read :func:`aeviewer.gui.palette.theme` and repaint."""
         t = palette.theme()
         self._colors = {
-            name: QColor(getattr(t, name)) for name in ("panel", "foreground", "muted", "accent")
+            name: QColor(getattr(t, name))
+            for name in ("background", "panel", "foreground", "muted", "accent")
         }
         self.update()
 
@@ -264,6 +273,8 @@ class ImageTile(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
+        if self._opaque:
+            p.fillRect(event.rect(), self._colors["background"])
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # crisp pixels
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         target = self.image_rect()

@@ -94,9 +94,9 @@ class NoisePanel(QWidget):
         self.salt_slider.setToolTip("Share of pixels set to 0 or 1 at random (salt & pepper)")
 
         self._tiles = (
-            ImageTile("Clean", self, min_size=tile_size, reserve_caption=True),
-            ImageTile("Noisy input", self, min_size=tile_size, reserve_caption=True),
-            ImageTile("Reconstruction", self, min_size=tile_size, reserve_caption=True),
+            ImageTile("Clean", self, tile_size, reserve_caption=True, opaque=True),
+            ImageTile("Noisy input", self, tile_size, reserve_caption=True, opaque=True),
+            ImageTile("Reconstruction", self, tile_size, reserve_caption=True, opaque=True),
         )
         tiles = QHBoxLayout()
         for tile in self._tiles:

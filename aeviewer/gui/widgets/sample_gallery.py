@@ -220,7 +220,7 @@ class SampleGallery(QWidget):
         tiles = self._rows[row]
         while len(tiles) < n:
             col = len(tiles)
-            tile = ImageTile(parent=self, min_size=self._tile_size)
+            tile = ImageTile(parent=self, min_size=self._tile_size, opaque=True)
             tile.set_fit(True)  # sized by _fit_tiles, not height-for-width (see the module)
             tile.hide()
             if row == _ROW_GENERATED:
