@@ -12,6 +12,11 @@ event loop (an event that arrives then waits for one of them, not for all); they
 of then, so the latest data is shown. A hand that stays down lets them through every
 :data:`MAX_HOLD_MS`: the views never stand still longer than that. Data is never held, only
 its drawing: the run history records every epoch as it comes.
+
+While the hand stays down and moves, those redraws run in the gaps of the stroke: one right
+after each of its events has been answered and painted, not back to back at a moment the next
+move may arrive (a moving hand sends an event every 8-30 ms; a redraw takes 5-7 ms). A hand
+that stays still for :data:`STILL_MS` gets them at once.
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ import time
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 __all__ = ["HOLD_MS", "MAX_HOLD_MS", "InputGate", "input_held"]
 
 HOLD_MS = 120  # after a release: the decoded image's paint, and the next press of a click train
 MAX_HOLD_MS = 1000  # the longest the views stand still while a hand stays down
+STILL_MS = 50  # a hand down without an event for this long is still: no gap to wait for
 STUCK_S = 10.0  # a press whose release never came (another filter ate it) ends after this
 
 _PRESS = (QEvent.Type.MouseButtonPress, QEvent.Type.TabletPress)
@@ -53,6 +59,8 @@ class InputGate(QObject):
         self._last_input = -1e9  # time.monotonic() of the last watched press, move or release
         self._last_turn = time.monotonic()  # when the waiting redraws last ran (or none waited)
         self._waiting: dict[Callable[[], None], None] = {}  # in order of first deferral
+        self._in_gaps = False  # a long hold's redraws run one after each input event
+        self._after_event = False  # the turn comes right after an input event was handled
         self._turn = QTimer(self)  # the next redraw's turn
         self._turn.setSingleShot(True)
         self._turn.timeout.connect(self._on_turn)
@@ -79,8 +87,14 @@ class InputGate(QObject):
             self._last_turn = now  # the views were current: the longest hold counts from here
         self._down = down
         self._last_input = now
+        if not down:
+            self._in_gaps = False
         if self._waiting:
-            self._schedule()
+            if self._in_gaps:
+                self._after_event = True
+                self._turn.start(0)  # runs once this event has been handled
+            else:
+                self._schedule()
 
     # ----------------------------------------------------------------- state
     def held(self, now: float | None = None) -> bool:
@@ -118,12 +132,14 @@ class InputGate(QObject):
         self._waiting.pop(fn, None)
         if not self._waiting:
             self._turn.stop()
+            self._in_gaps = False
 
     def flush(self) -> None:
         """Run every waiting redraw now (a run's end, a close)."""
         while self._waiting:
             self._run_next()
         self._turn.stop()
+        self._in_gaps = False
 
     def _schedule(self) -> None:
         now = time.monotonic()
@@ -141,11 +157,28 @@ class InputGate(QObject):
         if not self.is_open():
             self._schedule()  # a new press since: wait for its release, or the longest hold
             return
-        self._run_next()
-        if self._waiting:
-            self._turn.start(0)  # the next at the next turn
+        after_event, self._after_event = self._after_event, False
+        if self._down:  # held for MAX_HOLD_MS: the redraws go in the gaps of the stroke
+            moving = time.monotonic() - self._last_input < STILL_MS / 1000
+            if moving and not after_event:
+                self._in_gaps = True
+                self._turn.start(STILL_MS)  # after the next event, or once the hand is still
+                return
+            # The event just handled is answered on screen first (its widgets' paint), then
+            # one redraw; the next waits for the next gap.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
+            self._run_next()
+            if self._waiting:
+                self._in_gaps = True
+                self._turn.start(STILL_MS)
+                return
         else:
-            self._last_turn = time.monotonic()  # every view is current again
+            self._run_next()
+            if self._waiting:
+                self._turn.start(0)  # the next at the next turn
+                return
+        self._in_gaps = False
+        self._last_turn = time.monotonic()  # every view is current again
 
     def _run_next(self) -> None:
         fn = next(iter(self._waiting))

@@ -129,3 +129,69 @@ def test_flush_runs_everything_waiting(qtbot) -> None:
     _mouse(surface, QEvent.Type.MouseButtonRelease, held=False)
     qtbot.wait(HOLD_MS + 100)
     assert calls == [0, 1, 2]  # flushed ones do not run again when the gate opens
+
+
+class _Answering(QWidget):
+    """A watched widget that answers each move with a repaint, and counts its paints."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.moves = 0
+        self.paints = 0
+        self.paints_at_move = 0  # paints done when the last move arrived
+
+    def mouseMoveEvent(self, event) -> None:
+        self.moves += 1
+        self.paints_at_move = self.paints
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        self.paints += 1
+
+
+def test_a_long_hold_runs_the_redraws_in_the_gaps_of_the_stroke(qtbot, monkeypatch) -> None:
+    """While the hand moves, each waiting redraw runs right after one move, once that move's
+    answer has been painted: never two between the same two moves, never before its paint."""
+    monkeypatch.setattr(input_gate, "MAX_HOLD_MS", 200)
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    _KEEP[:] = [owner]
+    owner.resize(200, 200)
+    surface = _Answering(owner)
+    surface.resize(200, 200)
+    gate = InputGate(owner)
+    gate.watch(surface)
+    owner.show()
+    qtbot.waitExposed(owner)
+    runs: list[tuple[int, bool]] = []  # (moves handled, the last one's answer painted)
+    redraws = [
+        lambda: runs.append((surface.moves, surface.paints > surface.paints_at_move))
+        for _ in range(3)
+    ]
+    _mouse(surface, QEvent.Type.MouseButtonPress, held=True)
+    t0 = time.monotonic()
+    for fn in redraws:
+        assert gate.defer(fn)
+    while len(runs) < 3 and time.monotonic() - t0 < 3:
+        _mouse(surface, QEvent.Type.MouseMove, held=True)
+        qtbot.wait(15)
+        if time.monotonic() - t0 < 0.18:
+            assert runs == []  # not before the longest hold
+    assert len(runs) == 3
+    moves = [m for m, _ in runs]
+    assert len(set(moves)) == 3  # one per gap between two moves
+    assert all(painted for _, painted in runs)  # after the answer to the move before it
+    assert gate.held()
+
+
+def test_a_still_hand_gets_the_redraws_at_the_longest_hold(qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(input_gate, "MAX_HOLD_MS", 200)
+    gate, surface = _gate(qtbot)
+    calls: list[float] = []
+    _mouse(surface, QEvent.Type.MouseButtonPress, held=True)
+    t0 = time.monotonic()
+    for _ in range(3):
+        assert gate.defer(lambda: calls.append(time.monotonic() - t0))
+    qtbot.waitUntil(lambda: len(calls) == 3, timeout=2000)
+    assert 0.15 <= calls[0] and calls[-1] < 1.0  # no event to wait for: they run anyway
+    assert gate.held()
