@@ -65,6 +65,25 @@ def test_a_closed_owner_is_freed_in_the_gui_thread_not_the_worker(qtbot) -> None
     assert results == []  # no result for a deleted owner, and no crash
 
 
+@pytest.fixture
+def not_the_first_window(qtbot) -> None:
+    """Show and close a window first: the first MainWindow of a process is never freed.
+
+    After its close its wrapper keeps two references that no Python object holds (PySide6
+    6.11.3; with TensorFlow never loaded too; a plain QMainWindow subclass with signals and
+    slots is freed; the holder was not found). Later windows are freed. Alone, the test below
+    failed on that, not on its own point. Only tests see it: the app's one window closes as
+    the process ends.
+    """
+    w = MainWindow(restore=False)
+    w.show()
+    qtbot.wait(50)
+    w.close()
+    w.deleteLater()
+    qtbot.wait(50)
+
+
+@pytest.mark.usefixtures("not_the_first_window")
 def test_window_closed_during_tsne_is_freed_in_the_gui_thread(
     qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
