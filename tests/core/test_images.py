@@ -84,3 +84,26 @@ def test_tile_images_layout() -> None:
         tile_images(np.zeros((0, 3, 3)), 2)
     with pytest.raises(ValueError):
         tile_images(imgs, 0)
+
+
+def test_shrinking_a_drawing_stays_close_to_plain_lanczos() -> None:
+    """The box reduction before Lanczos (Pillow's reducing_gap, for speed) moves a sharp-edged
+    canvas drawing's pixels by 0.006 on average and at most 0.07 against Lanczos alone."""
+    from PIL import Image
+
+    from aeviewer.core import images
+
+    canvas = np.zeros((280, 280), np.float32)
+    t = np.linspace(0, 2 * np.pi, 400)
+    ys, xs = (140 + 80 * np.sin(t)).astype(int), (140 + 50 * np.cos(t)).astype(int)
+    for y, x in zip(ys, xs, strict=True):
+        canvas[y - 11 : y + 11, x - 11 : x + 11] = 1.0  # a thick "0", as the brush draws it
+    rows = np.flatnonzero(canvas.any(axis=1))
+    cols = np.flatnonzero(canvas.any(axis=0))
+    crop = canvas[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    plain = Image.fromarray(crop).resize((13, 20), Image.Resampling.LANCZOS)
+    ours = images._resize(crop, 20, 13)
+    assert ours.shape == (20, 13)
+    diff = np.abs(ours - np.asarray(plain))
+    assert diff.max() <= 0.08 and diff.mean() <= 0.01
+    assert ours.max() > 0.9  # the ring is there, not blurred away
