@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 
 def configure_environment() -> None:
-    """Quiet TensorFlow and keep numpy's BLAS on one thread.
+    """Quiet TensorFlow, keep numpy's BLAS on one thread and the C heap to two arenas.
 
     On two cores, OpenBLAS worker threads spinning for the GUI's small matmuls take a core
     from training (about 0.6x samples/s, ../shared/design/PITFALLS.md). TensorFlow has its own
@@ -19,6 +19,9 @@ def configure_environment() -> None:
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from aeviewer.core.memory import limit_heap_arenas
+
+    limit_heap_arenas()  # before any thread starts (core/memory.py)
 
 
 _tf_ready = False

@@ -54,3 +54,60 @@ def test_trainer_trims_the_heap_at_epoch_ends(
     monkeypatch.setattr(training, "HeapTrimmer", Eager)
     Trainer(digits_small, TrainingConfig(preset="linear", epochs=3)).run()
     assert len(made) == 1 and made[0].trims == 3
+
+
+_ARENAS_SCRIPT = r"""
+import ctypes, os, sys, tempfile, threading
+from aeviewer.core import memory
+if sys.argv[1] == "limit":
+    assert memory.limit_heap_arenas(2)
+barrier = threading.Barrier(8)
+def work():
+    barrier.wait()
+    held = [bytearray(4096) for _ in range(200)]  # from glibc's malloc, not Python's pools
+    barrier.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+libc = ctypes.CDLL("libc.so.6")
+libc.fopen.restype = ctypes.c_void_p
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+path = tempfile.mktemp()
+fp = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, fp)
+libc.fclose(fp)
+print(open(path).read().count("<heap nr="))
+os.unlink(path)
+"""
+
+
+@glibc_only
+def test_limit_heap_arenas_holds_eight_threads_to_two_arenas() -> None:
+    """Each thread that allocates gets a glibc arena of its own (what it frees stays there
+    until a trim); limited, eight threads share two."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+
+    def arenas(mode: str) -> int:
+        out = subprocess.run(
+            [sys.executable, "-c", _ARENAS_SCRIPT, mode],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return int(out.stdout.strip())
+
+    assert arenas("free") >= 5
+    assert arenas("limit") <= 2
+
+
+@glibc_only
+def test_limit_heap_arenas_leaves_a_users_setting(monkeypatch) -> None:
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert memory.limit_heap_arenas() is False
