@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from aeviewer.gui.widgets.image_tile import ImageTile
 
 TICK_MS = 16
+RSS_WINDOW_S = 60  # each end of the memory growth: the median of this many seconds
 SPILL_PREFIX = "aeviewer-snapshots-"  # the time machine's folders (core/history.py)
 
 
@@ -84,9 +85,11 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     window.epoch_shown.connect(epochs_seen.append)
     qt.start_training(window, s.preset, epochs=1000)
     qt.wait_until(lambda: len(epochs_seen) >= 1, 300, what="the first epoch")
-    # Resident memory once a second from here. It swings by tens of MB between the heap's
-    # trims (every 5 s at an epoch end, core/memory.py), and epoch 1 has just ended with one:
-    # both ends of the growth are medians of 5 s of samples, so both are mid-swing.
+    # Resident memory once a second from here. It swings by 30-70 MB between the heap's trims
+    # (every 5 s at an epoch end, core/memory.py): each end of the growth is the median of a
+    # minute of samples (a quarter of a shorter run), a dozen swings. Medians of 5 s, one
+    # swing, moved the 10-minute figure by tens of MB from run to run (58.7 and 66.3 MB in two
+    # runs of the same code, whose one-minute medians grew 16 MB).
     rss: list[float] = [rss_mb()]
     sampler = QTimer()
     sampler.timeout.connect(lambda: rss.append(rss_mb()))
@@ -120,7 +123,9 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         qt.run_for(min(2.0, max(0.05, s.memory_s - (time.monotonic() - t0))))
     sampler.stop()
     rss.append(rss_mb())
-    rss0, end = float(np.median(rss[1:6] or rss[:1])), float(np.median(rss[-5:]))
+    span = max(5, min(RSS_WINDOW_S, len(rss) // 4))  # samples, one a second
+    first, last = rss[1 : 1 + span] or rss[:1], rss[-span:]
+    rss0, end = float(np.median(first)), float(np.median(last))
     anon, files = rss_mb("RssAnon") - parts0[0], rss_mb("RssFile") - parts0[1]
     minutes = (time.monotonic() - t0) / 60
     hist1 = _history_mb(window)
@@ -134,8 +139,9 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         "rss_growth_mb",
         end - rss0,
         f"{minutes:.1f} min of live training{' (10 with --long)' if s.memory_s < 600 else ''}: "
-        f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}; medians of the first and last 5 s "
-        f"after epoch 1; heap {anon:+.0f}, mapped files {files:+.0f} at the end; by phase: "
+        f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}; medians of the first and last {span} s "
+        f"after epoch 1; their lowest, after a trim: {min(first):.0f} -> {min(last):.0f}; heap "
+        f"{anon:+.0f}, mapped files {files:+.0f} at the end; by phase (single samples): "
         f"timer {steps[0]:+.0f}, clicks {steps[1]:+.0f}, strokes {steps[2]:+.0f}, the rest "
         f"{steps[3]:+.0f}), "
         f"{len(epochs_seen)} epochs{f', {restarts} restarts' if restarts else ''}{held}; "

@@ -44,6 +44,7 @@ def test_quick_run_writes_exactly_the_keys(tmp_path: Path) -> None:
     assert "bench:" in table and ("pass" in table or "FAIL" in table)
     memory_row = next(line for line in table.splitlines() if line.startswith("rss_growth_mb"))
     assert "heap " in memory_row and "mapped files " in memory_row
+    assert "medians of the first and last" in memory_row and "their lowest" in memory_row
 
 
 def test_resident_memory_and_its_parts() -> None:
