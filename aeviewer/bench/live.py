@@ -87,9 +87,9 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     qt.wait_until(lambda: len(epochs_seen) >= 1, 300, what="the first epoch")
     # Resident memory once a second from here. It swings by 30-70 MB between the heap's trims
     # (every 5 s at an epoch end, core/memory.py): each end of the growth is the median of a
-    # minute of samples (a quarter of a shorter run), a dozen swings. Medians of 5 s, one
-    # swing, moved the 10-minute figure by tens of MB from run to run (58.7 and 66.3 MB in two
-    # runs of the same code, whose one-minute medians grew 16 MB).
+    # minute of samples (a quarter of a shorter run), a dozen swings. A median of 5 s, one
+    # swing, lands anywhere in it: a 10-minute run gave 66.3 MB that way, while another of
+    # the same code grew 16 MB by one-minute medians (its lowest samples 5 MB).
     rss: list[float] = [rss_mb()]
     sampler = QTimer()
     sampler.timeout.connect(lambda: rss.append(rss_mb()))
