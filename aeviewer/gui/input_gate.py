@@ -25,7 +25,7 @@ import time
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 __all__ = ["HOLD_MS", "MAX_HOLD_MS", "InputGate", "input_held"]
@@ -164,9 +164,8 @@ class InputGate(QObject):
                 self._in_gaps = True
                 self._turn.start(STILL_MS)  # after the next event, or once the hand is still
                 return
-            # The event just handled is answered on screen first (its widgets' paint), then
-            # one redraw; the next waits for the next gap.
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
+            # Right after an event: Qt has delivered its paint request (posted events go before
+            # timers), so its answer is on screen; one redraw, the next waits for the next gap.
             self._run_next()
             if self._waiting:
                 self._in_gaps = True

@@ -73,7 +73,8 @@ libc = ctypes.CDLL("libc.so.6")
 libc.fopen.restype = ctypes.c_void_p
 libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
 libc.fclose.argtypes = [ctypes.c_void_p]
-path = tempfile.mktemp()
+fd, path = tempfile.mkstemp()
+os.close(fd)
 fp = libc.fopen(path.encode(), b"w")
 libc.malloc_info(0, fp)
 libc.fclose(fp)
