@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from aeviewer.gui import palette
 from aeviewer.gui.widgets.sample_gallery import SampleGallery
 
 N = 8
@@ -125,3 +126,24 @@ def test_placeholder_until_pairs_arrive(gallery):
     gallery.set_pairs(_images(N), _images(N), INDICES)
     assert not label.isVisible()
     gallery.apply_theme()
+
+
+def test_row_names_are_never_cut_inside_a_word(qtbot, gallery):
+    """Presenter mode's larger type: the names' column widens to the longest word
+    ("Reconstruction" was cut to "onstruction"), and follows the type back down."""
+    gallery.resize(1400, 360)  # short and wide: the names stay beside the rows
+    gallery.set_pairs(_images(N), _images(N, 0.5), INDICES)
+    recon = gallery._headers[2]
+    assert recon.text() == "Reconstruction"
+
+    def fits() -> bool:
+        return recon.width() >= recon.fontMetrics().horizontalAdvance("Reconstruction")
+
+    assert fits()
+    normal = recon.width()
+    big = round(palette.BASE_POINT_SIZE * palette.PRESENTER_SCALE)
+    gallery.setStyleSheet(f"QWidget {{ font-size: {big}pt; }}")  # as in presenter mode
+    qtbot.waitUntil(fits, timeout=2000)
+    assert recon.width() > normal and gallery.names_beside()
+    gallery.setStyleSheet("")
+    qtbot.waitUntil(lambda: recon.width() == normal, timeout=2000)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -30,6 +30,8 @@ _TILE_MIN = 64
 _TILE_MAX = 180  # keeps rows on screen when the gallery is docked wide
 _TILE_FRAME = 4  # ImageTile's margin around its image (room for the highlight frame)
 _NAME_WIDTH = 130  # the column of row names beside the rows ("Generated: fitted Gaussian" wraps)
+#: ... or wider: a name wraps between its words, never inside one ("Reconstruction" in presenter
+#: mode's larger type was cut to "onstruction").
 _SPACING = 4  # between columns
 
 
@@ -74,6 +76,7 @@ class SampleGallery(QWidget):
 
         self._headers: dict[int, _RowName] = {}
         self._names_beside: bool | None = None  # where the row names are (see tile_side)
+        self._names_width = 0  # their column's width, when beside
         self._grid = QGridLayout()
         self._grid.setHorizontalSpacing(_SPACING)
         self._grid.setVerticalSpacing(2)
@@ -236,6 +239,20 @@ class SampleGallery(QWidget):
         super().resizeEvent(event)
         self._fit_tiles()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and self._headers:
+            self._fit_tiles()  # presenter mode's type: the names' column follows it
+
+    def _name_width(self) -> int:
+        """The names' column: :data:`_NAME_WIDTH`, or the longest word of a name if wider."""
+        words = (
+            h.fontMetrics().horizontalAdvance(word)
+            for h in self._headers.values()
+            for word in h.text().split()
+        )
+        return max(_NAME_WIDTH, max(words, default=0) + 4)
+
     def tile_side(self) -> tuple[int, bool]:
         """The side of the images in pixels, and whether the row names go beside the rows.
 
@@ -256,7 +273,7 @@ class SampleGallery(QWidget):
                 tile = self._rows[row][0]
                 height -= tile.heightForWidth(100) - 100
                 names += self._headers[row].fontMetrics().height() + 2
-        beside = min((width - _NAME_WIDTH - _SPACING) // columns, height // rows)
+        beside = min((width - self._name_width() - _SPACING) // columns, height // rows)
         above = min(width // columns, (height - names) // rows)
         fits = beside - 2 * _TILE_FRAME >= self._tile_size  # the names' column fits at all
         side = (beside if fits and beside >= above else above) - 2 * _TILE_FRAME
@@ -288,14 +305,15 @@ class SampleGallery(QWidget):
         return bool(self._names_beside)
 
     def _place_names(self, beside: bool) -> None:
-        if beside == self._names_beside:
+        width = self._name_width() if beside else 0
+        if (beside, width) == (self._names_beside, self._names_width):
             return
-        self._names_beside = beside
+        self._names_beside, self._names_width = beside, width
         for row, header in self._headers.items():
             self._grid.removeWidget(header)
             header.setWordWrap(beside)
             if beside:
-                header.setFixedWidth(_NAME_WIDTH)
+                header.setFixedWidth(width)
                 header.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self._grid.addWidget(header, 2 * row + 1, 0)
             else:  # one line over the whole row
