@@ -272,6 +272,7 @@ class Trainer:
         self._heap = HeapTrimmer()
         self._encode_fn: Any = None
         self._warm: _Warm | None = None
+        self._started = False  # run() has reported on_start: a later run() continues
         n_val = len(dataset.x_val)
         rng = np.random.default_rng(12345)
         k = min(config.latent_sample_size, n_val)
@@ -309,6 +310,29 @@ class Trainer:
     def set_batch_delay(self, seconds: float) -> None:
         """Slow motion: wait this long after every batch (0 for full speed)."""
         self._c.delay = max(0.0, float(seconds))
+
+    def extend(
+        self, epochs: int, start_paused: bool = False, batch_size: int | None = None
+    ) -> None:
+        """Let the next :meth:`run` train ``epochs`` more epochs of the same model.
+
+        Its weights, optimizer state, history and epoch count go on from where the last run
+        ended (epochs are numbered on from there); greedy pretraining stages are not run again.
+        ``batch_size`` may change (it shapes no weight). Call it while no run is under way.
+        """
+        if epochs < 1:
+            raise ValueError(f"epochs must be at least 1, not {epochs!r}")
+        options = self.config.model_options()
+        if batch_size is not None:
+            options = options.updated(batch_size=int(batch_size))
+        self.config = dataclasses.replace(
+            self.config, epochs=self.epochs_done + int(epochs), greedy=False, options=options
+        )
+        with self._c.lock:
+            self._c.stop.clear()
+            self._c.paused = start_paused
+            self._c.step_budget = 0
+        self._c.wake.set()
 
     @property
     def paused(self) -> bool:
@@ -361,7 +385,9 @@ class Trainer:
         try:
             ae = self.build()
             self._good = (ae.model.get_weights(), self.epochs_done, self.steps)
-            self.listener.on_start(ae, self.config)
+            if not self._started:  # a continued run keeps the model the listener knows
+                self._started = True
+                self.listener.on_start(ae, self.config)
             targets = self._greedy_targets(ae) if self.config.greedy else []
             targets.append(self._main_target(ae))
             for target in targets:
@@ -499,7 +525,8 @@ class Trainer:
         buf = np.empty((cap, bs, *x.shape[1:]), np.float32)  # one shape: one compiled loop
         per_batch = math.inf  # seconds, measured: sizes the chunks
         rng = np.random.default_rng(self.config.seed + 7919 * (self.epochs_done + 1))
-        for epoch in range(1, t.epochs + 1):
+        first = self.epochs_done + 1 if main else 1  # a continued run numbers its epochs on
+        for epoch in range(first, t.epochs + 1):
             if self._c.stop.is_set():
                 return
             perm = rng.permutation(n)

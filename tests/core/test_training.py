@@ -332,3 +332,61 @@ def test_greedy_pretraining_trains_stage_by_stage(digits_small: Dataset) -> None
 def test_greedy_refuses_tied_models(digits_small: Dataset) -> None:
     report = Trainer(digits_small, TrainingConfig(preset="tied", greedy=True)).run()
     assert report.reason == "error" and "greedy" in report.message
+
+
+def test_a_finished_run_continues_the_same_model(digits_small: Dataset) -> None:
+    """Start after Done trains more epochs of the same model: numbered on, history kept."""
+    starts: list[int] = []
+
+    class Starts(Recorder):
+        def on_start(self, ae, config) -> None:
+            starts.append(config.epochs)
+
+    rec = Starts()
+    trainer = Trainer(digits_small, TrainingConfig(preset="stacked", epochs=2), rec)
+    assert trainer.run().reason == "completed"
+    ae, steps = trainer.ae, trainer.steps
+    weights = [w.copy() for w in ae.model.get_weights()]
+    trainer.extend(2)
+    report = trainer.run()
+    assert report.reason == "completed" and report.epochs_done == 4
+    assert trainer.ae is ae and trainer.steps == 2 * steps
+    assert [e.epoch for e in rec.epochs] == [1, 2, 3, 4]
+    assert {e.epochs for e in rec.epochs[2:]} == {4}
+    assert len(trainer.history["loss"]) == 4
+    # Trained on from the first run's weights, not from fresh ones.
+    assert rec.epochs[2].logs["val_loss"] < rec.epochs[0].logs["val_loss"]
+    after = ae.model.get_weights()
+    assert any(not np.array_equal(a, b) for a, b in zip(weights, after, strict=True))
+    assert starts == [2]  # the listener was told of one model, once
+    assert [s.epoch for s in rec.snapshots] == [1, 2, 3, 4]
+
+
+def test_a_stopped_run_continues_and_a_greedy_run_does_not_pretrain_again(
+    digits_small: Dataset,
+) -> None:
+    rec = Recorder()
+    config = TrainingConfig(preset="stacked", epochs=1, greedy=True, pretrain_epochs=1)
+    trainer = Trainer(digits_small, config, rec, start_paused=True)
+    thread = _run_in_thread(trainer)
+    trainer.step(2)
+    _wait(lambda: trainer.steps == 2)
+    trainer.stop()
+    thread.join(10)
+    assert rec.finished is not None and rec.finished.reason == "stopped"
+    stages = list(rec.stages)
+    trainer.extend(1, start_paused=True)
+    assert trainer.paused
+    trainer.step(3)
+    thread = _run_in_thread(trainer)
+    _wait(lambda: trainer.paused and trainer.steps >= 5)
+    trainer.stop()
+    thread.join(10)
+    assert stages == ["stage1"] and rec.stages == stages  # no stage runs again
+    assert rec.batches[-1].stage == "train" and trainer.steps == 5
+    assert rec.finished.reason == "stopped"
+
+
+def test_extend_refuses_no_epochs(digits_small: Dataset) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        Trainer(digits_small, TrainingConfig(epochs=1)).extend(0)
