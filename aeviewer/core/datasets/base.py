@@ -54,6 +54,9 @@ class Dataset:
     train_order, val_order : np.ndarray or None
         Fixed permutations drawn at load time (``load_dataset(seed=...)``); :meth:`capped`
         keeps the first N samples of that order. None means the stored order.
+    note : str
+        One line for the user on what loading found besides the samples, e.g. ``"labels from
+        t10k-labels-idx1-ubyte.gz"`` or why there are none; ``""`` for the built-in sets.
 
     Notes
     -----
@@ -70,6 +73,7 @@ class Dataset:
     source: str
     train_order: np.ndarray | None = field(default=None, repr=False)
     val_order: np.ndarray | None = field(default=None, repr=False)
+    note: str = ""
 
     @property
     def input_shape(self) -> tuple[int, ...]:

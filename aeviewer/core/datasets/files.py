@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .base import Dataset, split_train_val
+from .base import VAL_FRACTION, Dataset, split_train_val
 from .errors import DataShapeError, EmptyDataError, LabelMismatchError, UnreadableDataError
-from .idx import find_idx_files, looks_like_idx, read_idx
+from .idx import find_idx_files, find_idx_partner, looks_like_idx, read_idx
 from .npz import read_npz
 from .validate import IMAGE_SIZE, assemble, check_labels, check_samples
 
@@ -66,20 +66,22 @@ def _load_npz(p: Path) -> Dataset:
     arrays = read_npz(p)
     x = check_samples(arrays["x_train"], part="x_train", path=p)
     y = None
+    note = "no y_train in it: one colour, no legend"
     if "y_train" in arrays:
         y = check_labels(arrays["y_train"], x.shape[0], part="y_train", path=p)
+        note = "labels from its y_train" + (" and y_test" if "y_test" in arrays else "")
     if "x_test" in arrays:
         x_val = check_samples(arrays["x_test"], part="x_test", path=p)
         y_val = None
         if "y_test" in arrays:
             y_val = check_labels(arrays["y_test"], x_val.shape[0], part="y_test", path=p)
         source = f"{p.name}: its x_train for training and x_test for validation"
-        return assemble(p.name, x, y, x_val, y_val, source=source, path=p)
+        return assemble(p.name, x, y, x_val, y_val, source=source, path=p, note=note)
     if "y_test" in arrays:
         raise LabelMismatchError("has y_test but no x_test", path=p)
     x_tr, y_tr, x_va, y_va = split_train_val(x, y, where=p)
     source = f"{p.name}: x_train split 80/20 into training and validation (fixed seed)"
-    return assemble(p.name, x_tr, y_tr, x_va, y_va, source=source, path=p)
+    return assemble(p.name, x_tr, y_tr, x_va, y_va, source=source, path=p, note=note)
 
 
 def _idx_images(p: Path) -> np.ndarray:
@@ -105,15 +107,37 @@ def _idx_labels(p: Path, n: int, images: Path) -> np.ndarray:
 
 
 def _load_idx_file(p: Path) -> Dataset:
-    x = _idx_images(p)
-    x_tr, _, x_va, _ = split_train_val(x, None, where=p)
-    source = f"IDX images {p.name} (unlabelled), split 80/20 into training and validation"
-    return assemble(p.name, x_tr, None, x_va, None, source=source, path=p)
+    partner = find_idx_partner(p)
+    labels: Path | None
+    if partner is not None and partner.kind == "images":  # the labels file of a pair was chosen
+        if partner.path is None:
+            raise EmptyDataError(
+                f"holds labels, and no images file is beside it (looked for {partner.looked_for})",
+                path=p,
+            )
+        images, labels = partner.path, p
+        note = f"images from {images.name} beside it, labels from this file"
+    else:
+        images, labels = p, None if partner is None else partner.path
+        if labels is not None:
+            note = f"labels from {labels.name}"
+        elif partner is not None:
+            note = f"no labels beside it (looked for {partner.looked_for}): one colour, no legend"
+        else:
+            note = (
+                "unlabelled (labels are found beside files named X-images-idx3-ubyte):"
+                " one colour, no legend"
+            )
+    x = _idx_images(images)
+    y = None if labels is None else _idx_labels(labels, x.shape[0], images)
+    files = images.name if labels is None else f"{images.name} and {labels.name}"
+    return _idx_set_alone(images.name, x, y, files=f"IDX {files}", where=p, note=note)
 
 
 def _load_idx_folder(folder: Path) -> Dataset:
     files = find_idx_files(folder)
     pairs: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+    labels_from: list[str] = []
     for split in ("train", "test"):
         img = files.get((split, "images"))
         lab = files.get((split, "labels"))
@@ -123,7 +147,13 @@ def _load_idx_folder(folder: Path) -> Dataset:
             continue
         x = _idx_images(img)
         pairs[split] = (x, None if lab is None else _idx_labels(lab, x.shape[0], img))
+        if lab is not None:
+            labels_from.append(lab.name)
     names = ", ".join(f.name for f in files.values())
+    if labels_from:
+        note = f"labels from {' and '.join(labels_from)}"
+    else:
+        note = "no labels files in the folder: one colour, no legend"
     if "train" in pairs and "test" in pairs:
         (x, y), (x_val, y_val) = pairs["train"], pairs["test"]
         source = f"IDX files in {folder} ({names}): train files for training, t10k for validation"
@@ -136,20 +166,33 @@ def _load_idx_folder(folder: Path) -> Dataset:
             source=source,
             path=folder,
             parts=("train images", "t10k images"),
+            note=note,
         )
     ((x, y),) = pairs.values()
-    if x.shape[0] < 2:
-        raise EmptyDataError(f"holds {x.shape[0]} image(s); need at least 2 to split", path=folder)
-    # A single pair (e.g. MNIST's t10k set alone): the first 80% in file order train, the last
-    # 20% validate (8,000 / 2,000 for MNIST's 10,000 test images).
-    n_train = x.shape[0] - max(1, round(x.shape[0] * 0.2))
+    return _idx_set_alone(
+        folder.name, x, y, files=f"IDX files in {folder} ({names})", where=folder, note=note
+    )
+
+
+def _idx_set_alone(
+    name: str, x: np.ndarray, y: np.ndarray | None, *, files: str, where: Path, note: str
+) -> Dataset:
+    """One IDX images set without a second one (MNIST's t10k files, a folder or a file alike):
+    the first 80% in file order train, the last 20% validate (8,000 / 2,000 for MNIST's test set).
+    """
+    n = x.shape[0]
+    if n < 2:
+        raise EmptyDataError(f"holds {n} image(s); need at least 2 to split", path=where)
+    n_train = n - max(1, round(n * VAL_FRACTION))
     source = (
-        f"IDX files in {folder} ({names}): first {n_train:,} images in file order for training,"
-        f" last {x.shape[0] - n_train:,} for validation"
+        f"{files}: first {n_train:,} images in file order for training,"
+        f" last {n - n_train:,} for validation"
     )
     y_tr = None if y is None else y[:n_train]
     y_va = None if y is None else y[n_train:]
-    return assemble(folder.name, x[:n_train], y_tr, x[n_train:], y_va, source=source, path=folder)
+    return assemble(
+        name, x[:n_train], y_tr, x[n_train:], y_va, source=source, path=where, note=note
+    )
 
 
 def _is_image_file(f: Path) -> bool:
@@ -193,7 +236,8 @@ def _load_image_folder(root: Path) -> Dataset:
         x = check_samples(np.stack([_read_image(f) for f in loose]), part="images", path=root)
         x_tr, _, x_va, _ = split_train_val(x, None, where=root)
         source = f"{len(loose):,} unlabelled images in {root}, split 80/20 (fixed seed)"
-        return assemble(root.name, x_tr, None, x_va, None, source=source, path=root)
+        note = "no class sub-folders: one colour, no legend"
+        return assemble(root.name, x_tr, None, x_va, None, source=source, path=root, note=note)
 
     if all(name.isdigit() for name in classes):
         label_of = {name: int(name) for name in classes}
@@ -215,5 +259,13 @@ def _load_image_folder(root: Path) -> Dataset:
         " split 80/20 per class (fixed seed)"
     )
     return assemble(
-        root.name, x_tr, y_tr, x_va, y_va, source=source, class_names=class_names, path=root
+        root.name,
+        x_tr,
+        y_tr,
+        x_va,
+        y_va,
+        source=source,
+        class_names=class_names,
+        path=root,
+        note=f"labels from its {len(classes)} class sub-folders",
     )

@@ -13,6 +13,7 @@ import os
 import re
 import struct
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,7 +21,15 @@ import numpy as np
 
 from .errors import DataDtypeError, DataShapeError, UnreadableDataError
 
-__all__ = ["IDX_DTYPES", "MAX_ARRAY_BYTES", "find_idx_files", "looks_like_idx", "read_idx"]
+__all__ = [
+    "IDX_DTYPES",
+    "MAX_ARRAY_BYTES",
+    "IdxPartner",
+    "find_idx_files",
+    "find_idx_partner",
+    "looks_like_idx",
+    "read_idx",
+]
 
 #: IDX type byte -> numpy dtype (big-endian, as the format specifies).
 IDX_DTYPES: dict[int, np.dtype] = {
@@ -40,6 +49,12 @@ _IDX_NAME = re.compile(
     r"^(?P<split>train|t10k|test)-(?P<kind>images|labels)[-.]idx(?P<ndim>\d)-ubyte(?P<gz>\.gz)?$",
     re.IGNORECASE,
 )
+#: Any "<prefix>images-idx3-ubyte" or "<prefix>labels.idx1-ubyte.gz": the other half of the pair
+#: has the same prefix (``t10k-``, ``emnist-letters-train-``...).
+_PAIR_NAME = re.compile(
+    r"^(?P<prefix>.*?)(?P<kind>images|labels)(?P<sep>[-.])idx\d-ubyte(?:\.gz)?$", re.IGNORECASE
+)
+_OTHER_HALF = {"images": ("labels", 1), "labels": ("images", 3)}
 
 
 def looks_like_idx(path: Path) -> bool:
@@ -222,3 +237,56 @@ def find_idx_files(folder: Path) -> dict[tuple[str, str], Path]:
                 continue
         found[key] = entry
     return found
+
+
+@dataclass(frozen=True)
+class IdxPartner:
+    """The other half of an IDX images/labels pair, looked for beside one of them.
+
+    Attributes
+    ----------
+    kind : str
+        ``"labels"`` when an images file was given, ``"images"`` when a labels file was.
+    looked_for : str
+        The name looked for, for messages (``"t10k-labels-idx1-ubyte[.gz]"``).
+    path : Path or None
+        The file found, or None.
+    """
+
+    kind: str
+    looked_for: str
+    path: Path | None
+
+
+def find_idx_partner(path: Path) -> IdxPartner | None:
+    """Find the labels beside an IDX images file, or the images beside a labels file.
+
+    ``X-images-idx3-ubyte`` pairs with ``X-labels-idx1-ubyte`` (either may use ``.idx`` for
+    ``-idx`` and either may be gzipped), as MNIST and its relatives ship them.
+
+    Parameters
+    ----------
+    path : Path
+        An IDX file.
+
+    Returns
+    -------
+    IdxPartner or None
+        None when the name does not follow the ``X-images``/``X-labels`` convention. Among
+        several matches the one with the same separator wins, then the uncompressed one (as in
+        :func:`find_idx_files`).
+    """
+    m = _PAIR_NAME.match(path.name)
+    if m is None:
+        return None
+    kind, ndim = _OTHER_HALF[m["kind"].lower()]
+    wanted = re.compile(
+        rf"^{re.escape(m['prefix'])}{kind}(?P<sep>[-.])idx\d-ubyte(?P<gz>\.gz)?$", re.IGNORECASE
+    )
+    found = []
+    for entry in path.parent.iterdir():
+        hit = wanted.match(entry.name)
+        if hit is not None and not entry.name.startswith(".") and entry.is_file():
+            found.append(((hit["sep"] != m["sep"], hit["gz"] is not None, entry.name), entry))
+    looked_for = f"{m['prefix']}{kind}{m['sep']}idx{ndim}-ubyte[.gz]"
+    return IdxPartner(kind, looked_for, min(found)[1] if found else None)

@@ -225,6 +225,7 @@ def assemble(
     class_names: tuple[str, ...] | None = None,
     path: PathArg = None,
     parts: tuple[str, str] = ("x_train", "x_test"),
+    note: str = "",
 ) -> Dataset:
     """Check that validated train and validation parts agree, then build the ``Dataset``.
 
@@ -242,6 +243,8 @@ def assemble(
         File or folder named in messages.
     parts : tuple of str
         Names of the train and validation sample arrays in messages.
+    note : str
+        One line for the user on where the labels came from (``Dataset.note``).
 
     Returns
     -------
@@ -289,4 +292,5 @@ def assemble(
         y_val=None if y_val is None else _readonly(y_val),
         class_names=names,
         source=source,
+        note=note,
     )
