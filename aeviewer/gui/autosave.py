@@ -1,23 +1,29 @@
 """Autosave: the run so far, every few minutes of training and whenever a run ends.
 
-The file is a history-only session (curves, codes, weight snapshots, no ``.keras`` model) at
-``autosave_path()``: Qt's per-user AppDataLocation, or ``$AEVIEWER_AUTOSAVE_DIR`` (tests).
-It is written atomically (a temporary file, then a rename), so a crash or a kill during a
-save leaves the previous autosave whole. The GUI thread only makes a shallow copy of the
-history (microseconds); zipping and writing run on a short-lived daemon thread, one at a
+Each run has its own file, a history-only session (curves, codes, weight snapshots, no
+``.keras`` model) named by the run's id (``run-<id>.aevsession``) in Qt's per-user
+AppDataLocation, or ``$AEVIEWER_AUTOSAVE_DIR`` (tests). A run continued after Done keeps its
+file; another run, however short, never replaces it. The newest :data:`KEEP_RUNS` runs stay
+(File → Recent runs); older ones are removed. Beside each file a small ``.json`` names the run
+for that menu. Files are written atomically (a temporary file, then a rename), so a crash or a
+kill during a save leaves the previous autosave whole. The GUI thread only makes a shallow copy
+of the history (microseconds); zipping and writing run on a short-lived daemon thread, one at a
 time, which holds plain data only (``gui/relay.py``).
-Two windows share the file: the last save wins, and it is never half-written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
+import re
+import secrets
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
@@ -25,7 +31,10 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from aeviewer.core.history import RunHistory, snapshot_nbytes
 from aeviewer.gui.relay import run_in_thread
 
-AUTOSAVE_NAME = "autosave.aevsession"
+AUTOSAVE_NAME = "autosave.aevsession"  # a history without a run id (an older session's)
+RUN_PREFIX = "run-"
+KEEP_RUNS = 8  # runs whose autosaves stay (File → Recent runs)
+_RUN_ID = re.compile(r"[0-9A-Za-z-]{1,40}")
 INTERVAL_MS = 120_000  # two minutes of training
 #: Weight snapshots kept in an autosave, evenly spread over the run (the first and last
 #: always): a long run of the 1.1M-parameter vanilla model holds 4.4 MB per epoch.
@@ -45,11 +54,72 @@ def autosave_dir() -> Path:
     return Path(base) if base else Path.home() / ".aeviewer"
 
 
-def autosave_path() -> Path:
-    return autosave_dir() / AUTOSAVE_NAME
+def new_run_id() -> str:
+    """A run's id: when it started, and a random tail (two windows may start in one second)."""
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
 
 
-def autosave_copy(history: RunHistory, max_snapshot_bytes: int = MAX_SNAPSHOT_BYTES) -> RunHistory:
+def autosave_path(history: RunHistory | None = None) -> Path:
+    """Where ``history`` is autosaved: its run's own file (its settings' ``run_id``)."""
+    run = str(history.settings.get("run_id", "")) if history is not None else ""
+    name = f"{RUN_PREFIX}{run}.aevsession" if _RUN_ID.fullmatch(run) else AUTOSAVE_NAME
+    return autosave_dir() / name
+
+
+def recent_autosaves(folder: Path | None = None) -> list[Path]:
+    """The autosaved runs, newest first."""
+    folder = autosave_dir() if folder is None else folder
+    found = [*folder.glob(f"{RUN_PREFIX}*.aevsession"), folder / AUTOSAVE_NAME]
+    stamped = []
+    for p in found:
+        with contextlib.suppress(OSError):
+            stamped.append((p.stat().st_mtime, p))
+    return [p for _, p in sorted(stamped, key=lambda t: t[0], reverse=True)]
+
+
+def run_title(history: RunHistory) -> str:
+    """What the Recent runs menu calls a run: its model, data and lesson."""
+    from aeviewer.core.models import get_preset
+
+    st = history.settings
+    try:
+        model = get_preset(str(st.get("preset", ""))).title
+    except ValueError:
+        model = str(st.get("preset", "a model"))
+    data = st.get("dataset_name") or st.get("dataset") or "its data"
+    lesson = f" (lesson {st['lesson']})" if st.get("lesson") else ""
+    return f"{model} on {data}{lesson}"
+
+
+def describe_autosave(path: Path) -> str:
+    """One menu line: when the run was last saved, what it trained, and for how long."""
+    try:
+        saved = time.strftime("%a %H:%M", time.localtime(path.stat().st_mtime))
+    except OSError:
+        saved = "?"
+    title, epochs = path.stem, None
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        title, epochs = str(info["title"])[:80], int(info["epochs"])
+    count = f", {epochs} epoch{'s' if epochs != 1 else ''}" if epochs is not None else ""
+    return f"{saved}: {title}{count}"
+
+
+def prune_autosaves(keep: int, spare: Path, folder: Path | None = None) -> None:
+    """Remove the run files beyond the newest ``keep`` (never ``spare``, just written)."""
+    runs = [p for p in recent_autosaves(folder) if p.name.startswith(RUN_PREFIX)]
+    for p in runs[keep:]:
+        if p != spare:
+            for q in (p, p.with_suffix(".json")):
+                with contextlib.suppress(OSError):
+                    q.unlink()
+
+
+def autosave_copy(
+    history: RunHistory,
+    max_snapshot_bytes: int = MAX_SNAPSHOT_BYTES,
+    view: dict[str, Any] | None = None,
+) -> RunHistory:
     """A shallow copy of ``history`` that a thread can write while training goes on.
 
     Arrays are shared (nobody changes them in place); lists and records are copied, since the
@@ -69,7 +139,7 @@ def autosave_copy(history: RunHistory, max_snapshot_bytes: int = MAX_SNAPSHOT_BY
                 if i not in chosen:
                     r.snapshot = None
     return RunHistory(
-        settings=dict(history.settings),
+        settings={**history.settings, **({"view": view} if view is not None else {})},
         latent_indices=history.latent_indices,
         batch_x=list(history.batch_x),
         batch_loss=list(history.batch_loss),
@@ -96,9 +166,11 @@ class Autosaver(QObject):
         history: Callable[[], RunHistory],
         parent: QObject | None = None,
         interval_ms: int = INTERVAL_MS,
+        view: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._history = history
+        self._view = view  # what the views show, saved with the run (a session's "view")
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.save_now)
@@ -110,12 +182,18 @@ class Autosaver(QObject):
         self._busy = False
         self._token = 0  # the save _on_written belongs to (save_on_close starts its own)
         self._pending = False
-        self._last_key: tuple[int, int, int, bool] | None = None
+        self._last_key: tuple[Any, ...] | None = None
         self.saves = 0  # completed saves (for tests and the soak)
         self.failures = 0  # failed saves (for the soak)
 
     def path(self) -> Path:
-        return autosave_path()
+        """The current run's file."""
+        return autosave_path(self._history())
+
+    def adopt(self) -> None:
+        """The history shown now came from a file (an opened session): save it only once
+        something new is recorded, so it never overwrites another run's autosave."""
+        self._last_key = self._key(self._history())
 
     def running(self) -> bool:
         """A run is being autosaved (the timer is on)."""
@@ -141,29 +219,24 @@ class Autosaver(QObject):
             return False
         self._pending = False
         history = self._history()
-        # The last epoch's snapshot arrives after its record, with no batch in between: a save
-        # made between the two left that epoch out, and the save at the run's end, seeing the
-        # same counts, was skipped (the autosave lacked the last epoch).
-        last_whole = bool(history.records) and history.records[-1].snapshot is not None
-        key = (
-            len(history.records),
-            len(history.batch_x),
-            sum(len(x) for x in history.batch_x),
-            last_whole,
-        )
+        key = self._key(history)
         if key == self._last_key:
             return False
-        copy = autosave_copy(history, max_snapshot_bytes)
+        copy = autosave_copy(history, max_snapshot_bytes, self._view() if self._view else None)
         if not any(r.snapshot is not None for r in copy.records):
             return False  # no finished epoch yet: a session needs one to reopen
         self._last_key = key
-        path = self.path()
+        path = autosave_path(history)
+        info = json.dumps({"title": run_title(history), "epochs": len(copy.records)})
 
         def work() -> None:  # plain data only (see gui/relay.py)
+            from aeviewer.core.persistence import atomic_write
             from aeviewer.core.session import save_session
 
             _remove_stale_temps(path)
             save_session(path, copy, None)
+            atomic_write(path.with_suffix(".json"), lambda tmp: tmp.write_text(info, "utf-8"))
+            prune_autosaves(KEEP_RUNS, path, path.parent)
 
         self._busy = True
         self._token += 1
@@ -186,6 +259,20 @@ class Autosaver(QObject):
         self._busy = False
         if self._pending:
             self.save_now()
+
+    @staticmethod
+    def _key(history: RunHistory) -> tuple[Any, ...]:
+        """What a save holds: a history with the same key has nothing new. The last epoch's
+        snapshot arrives after its record, with no batch in between: a save made between the
+        two left that epoch out, so whether it is whole counts too."""
+        last_whole = bool(history.records) and history.records[-1].snapshot is not None
+        return (
+            history.settings.get("run_id"),
+            len(history.records),
+            len(history.batch_x),
+            sum(len(x) for x in history.batch_x),
+            last_whole,
+        )
 
     def save_on_close(self, timeout_s: float = 0.5) -> bool:
         """The window is closing: start writing the run as it stands (then :meth:`wait`).

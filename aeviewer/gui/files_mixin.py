@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import shutil
 import tempfile
@@ -52,6 +53,9 @@ class SessionView:
     lesson: str | None
     noise: tuple[float, float, float] | None  # the noise sliders when it was saved
     epoch: int  # the time machine's epoch when it was saved, 0 for the latest
+    #: The PCA plane's axes on screen, (2, k): a refit on the same codes may flip their signs.
+    pca_axes: np.ndarray | None = None
+    point: tuple[float, float] | None = None  # the decoded point
 
 
 def session_view(history: RunHistory) -> SessionView:
@@ -80,6 +84,16 @@ def session_view(history: RunHistory) -> SessionView:
                 raise ValueError("noise levels are not finite numbers")
             noise = (g, m, sp)
         epoch = int(view.get("epoch", 0))
+        axes = None
+        if view.get("pca_axes") is not None:
+            axes = np.asarray(view["pca_axes"], np.float32)
+            if axes.ndim != 2 or axes.shape[0] != 2 or not np.all(np.isfinite(axes)):
+                raise ValueError("the projection's axes are not a 2-row table of numbers")
+        point = None
+        if view.get("point") is not None:
+            px, py = (float(v) for v in view["point"])
+            if math.isfinite(px) and math.isfinite(py):
+                point = (px, py)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"its settings are damaged ({exc})") from None
     options.validate()
@@ -90,7 +104,14 @@ def session_view(history: RunHistory) -> SessionView:
         except ValueError:
             lesson = None  # a lesson this version does not have: the run still opens
     return SessionView(
-        preset.name, options, epochs, lesson, noise, epoch if 0 < epoch <= len(history) else 0
+        preset.name,
+        options,
+        epochs,
+        lesson,
+        noise,
+        epoch if 0 < epoch <= len(history) else 0,
+        axes,
+        point,
     )
 
 
@@ -224,15 +245,23 @@ class FilesMixin(WindowState):
         if path:
             self.save_session(path)
 
-    def session_history(self) -> RunHistory:
-        """The history to save: the run, with what the views show now (noise levels, the
-        time machine's epoch) and the greedy stage markers added to a copy of its settings."""
-        h = self.history
-        settings = dict(h.settings)
-        settings["view"] = {
+    def view_state(self) -> dict[str, Any]:
+        """What the views show now, for a session to come back exactly: the noise levels, the
+        time machine's epoch, the PCA plane's axes and the decoded point (plain JSON data)."""
+        proj = self.projection
+        return {
             "noise": [float(v) for v in self.noise_panel.noise()],
             "epoch": int(self.timeline.current()),
+            "pca_axes": proj.components.tolist() if proj and proj.kind == "pca" else None,
+            "point": list(self.clicked_point) if self.clicked_point else None,
         }
+
+    def session_history(self) -> RunHistory:
+        """The history to save: the run, with what the views show now (:meth:`view_state`)
+        and the greedy stage markers added to a copy of its settings."""
+        h = self.history
+        settings = dict(h.settings)
+        settings["view"] = self.view_state()
         return dataclasses.replace(h, settings=settings, stages=stage_markers(h))
 
     def save_session(self, path: str | Path) -> None:
@@ -278,8 +307,15 @@ class FilesMixin(WindowState):
     def open_session(self, path: str | Path) -> bool:
         from aeviewer.core.session import SessionError, load_session
 
-        if self.state in ("running", "paused"):
-            self.show_error("Stop training before opening a session.")
+        if self.state in ("running", "paused", "stopping"):
+            name = Path(path).name
+            if self.state == "stopping" or self.ask(
+                f"A run is training. Stop it and open {name}? (The run is autosaved.)",
+                "Stop and open",
+            ):
+                self.stop()
+                self._after_run = functools.partial(self._open_after_run, path)
+                self.say(f"Stopping the run, then opening {name}…")
             return False
         try:
             history, model = load_session(path)
@@ -292,8 +328,12 @@ class FilesMixin(WindowState):
             return False
         self.session_model = model
         self._session_history = self.history
+        self.autosaver.adopt()  # saved again only once something new is recorded
         self.controls.set_hint(f"Opened {Path(path).name}: drag the time machine or press P.")
         return True
+
+    def _open_after_run(self, path: str | Path) -> None:
+        self.open_session(path)
 
     # -- exports ----------------------------------------------------------------------------
     def plots_on_screen(self) -> list[tuple[str, Any]]:

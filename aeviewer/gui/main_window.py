@@ -46,7 +46,7 @@ from aeviewer.core.lessons import LESSONS
 from aeviewer.core.models import OptionsError, get_preset
 from aeviewer.core.training import EpochReport, FinishReport, LatentReport, Trainer, TrainingConfig
 from aeviewer.gui import palette
-from aeviewer.gui.autosave import Autosaver
+from aeviewer.gui.autosave import Autosaver, describe_autosave, new_run_id, recent_autosaves
 from aeviewer.gui.background import BackgroundJobs
 from aeviewer.gui.collector import install_gui_collector
 from aeviewer.gui.files_mixin import FilesMixin
@@ -113,6 +113,11 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.selected_index: int | None = None
         self.clicked_point: tuple[float, float] | None = None
         self._pending_start: tuple[bool, int] | None = None
+        # How the run on screen ended (None: none has, or its views were cleared) and what
+        # made its model: Start trains that run on while the panel still asks for the same.
+        self._finish: FinishReport | None = None
+        self._run_key: tuple[Any, ...] | None = None
+        self._after_run: Callable[[], None] | None = None  # waits for the run to end
         self._progress = ""  # the last "epoch · batch · samples/s" line
         self._epochs_total = 0
         self._settings = settings_store()
@@ -141,7 +146,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._build_docks()
         self._build_menus()
         self._build_thread()
-        self.autosaver = Autosaver(lambda: self.history, self)
+        self.autosaver = Autosaver(lambda: self.history, self, view=self.view_state)
         self.close_on_sigterm()  # closing saves the run: so does a logout's SIGTERM
         self._connect()
         self.set_theme(str(self._settings.value("theme", "dark")))
@@ -188,6 +193,15 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(2)
         cl.addWidget(self.caption)
+        # Messages where the eye is: over the latent space, not only in the scrolled controls.
+        self.notice = QLabel("")
+        self.notice.setObjectName("banner")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        cl.addWidget(self.notice)
         cl.addWidget(self.latent_view, 1)
         cl.addWidget(self.timeline)
         self.setCentralWidget(centre)
@@ -237,10 +251,16 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self._action(file, "Open data…", self._on_controls_open_data_requested, "Ctrl+O")
+        open_data = self._on_controls_open_data_requested
+        self._action(file, "Open data…", open_data, "Ctrl+O", args=())
+        # A native file dialog picks files only: folders (IDX files, class sub-folders) here.
+        self._action(file, "Open data folder…", open_data, args=(True,))
         self._action(file, "Open session…", self.open_session_dialog, "Ctrl+Shift+O")
         self._action(file, "Save session…", self.save_session_dialog, "Ctrl+S")
         self._action(file, "Open last autosave", self.open_last_autosave)
+        # Every run keeps its own autosave: the newest few, listed afresh each time.
+        self.recent_menu = file.addMenu("Recent runs")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
         file.addSeparator()
         self._action(file, "Save model (.keras)…", self.save_model_dialog, "Ctrl+Shift+S")
         export = file.addMenu("Export")
@@ -386,6 +406,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         c.speed_changed.connect(self._on_controls_speed_changed)
         c.open_data_requested.connect(self._on_controls_open_data_requested)
         c.dataset_changed.connect(self._on_controls_dataset_changed)
+        c.dataset_changed.connect(self._on_controls_model_settings_changed)
+        c.model_settings_changed.connect(self._on_controls_model_settings_changed)
+        c.hint_changed.connect(self.say)
         self.latent_view.latent_clicked.connect(self._on_latent_view_latent_clicked)
         self.canvas_panel.canvas.drawing_changed.connect(self.refresh_denoise)
         self.noise_panel.noise_changed.connect(self._on_noise_panel_noise_changed)
@@ -428,7 +451,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if not self.tf_ready:
             parts.append("Loading TensorFlow…")
         if self._progress:
-            parts.append(self._progress)
+            # A finished run whose model the panel no longer asks for is plainly the last one.
+            stale = self.state == "finished" and self._finish is not None and not self.continues()
+            parts.append(f"Previous run: {self._progress}" if stale else self._progress)
         if self.dataset is not None:
             d = self.dataset
             parts.append(f"{d.name}: {d.n_train:,} train / {d.n_val:,} validation")
@@ -531,8 +556,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     def _say_next_start(self, title: str) -> None:
         current = self.dataset.name if self.dataset is not None else "the current data"
         message = f"{title} is used from the next Start; training goes on with {current}."
-        self.controls.set_hint(message)
-        self.statusBar().showMessage(message, 15000)
+        self.controls.set_hint(message)  # and where the eye is (say)
 
     def _show_dataset(self, ds: Dataset) -> None:
         self._end_data_loading()  # a set shown here (Start, a session) outdates a load in flight
@@ -557,6 +581,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.controls.set_hint("Starting as soon as TensorFlow has loaded…")
             return
         s = self.controls.settings()
+        if self.continues():
+            self._continue_run(s, paused, steps)
+            return
         try:
             # A data set loading on a thread is the one chosen last (an opened file is not in
             # the panel's settings until it has loaded): this Start goes on once it is there.
@@ -594,6 +621,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._epochs_total = s.epochs
         self.new_history(
             {
+                "run_id": new_run_id(),  # its own autosave file
                 "dataset": s.dataset,
                 "data_path": s.data_path,
                 "classes": s.classes,
@@ -607,12 +635,73 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             }
         )
         self.trainer = self.worker.make_trainer(ds, config, start_paused=paused)
+        self._run_key = self.run_key(s)
         self.trainer.set_batch_delay(self.controls.delay())
         if steps:
             self.trainer.step(steps)
         self.controls.set_hint("")
         self._set_state("paused" if paused else "running")
         self.run_requested.emit(self.trainer)
+
+    def run_key(self, s: RunSettings) -> tuple[Any, ...]:
+        """What makes a run's model: its data, preset, code size, knob and lesson. The epochs,
+        batch size, learning rate and speed may change between Starts of one run."""
+        lesson = self.lesson.name if self.lesson else None
+        return (self._selection_key(s), s.preset, s.latent_dim, s.extra, lesson)
+
+    def continues(self) -> bool:
+        """Whether Start (Space, Step) trains the finished or stopped run on, rather than a
+        new model: it ended well, its views are still up, and the panel asks for the same."""
+        f = self._finish
+        return (
+            self.state == "finished"
+            and self.trainer is not None
+            and f is not None
+            and f.reason in ("completed", "stopped")
+            and self.trainer.steps > 0
+            and self._run_key == self.run_key(self.controls.settings())
+        )
+
+    def _continue_run(self, s: RunSettings, paused: bool, steps: int) -> None:
+        """More epochs of the same model, its history, curves and views kept."""
+        trainer = self.trainer
+        assert trainer is not None
+        first = trainer.epochs_done + 1
+        trainer.extend(s.epochs, start_paused=paused, batch_size=s.batch_size)
+        trainer.set_learning_rate(s.learning_rate)
+        trainer.set_batch_delay(self.controls.delay())
+        if steps:
+            trainer.step(steps)
+        self._finish = None
+        self._epochs_total = trainer.config.epochs
+        self.history.settings["epochs"] = trainer.config.epochs
+        self.timeline.play(False)
+        self.timeline.select(self.timeline.epochs())  # the run goes on at its newest epoch
+        self.controls.set_hint("")
+        self.say(f"Continuing the same model: epochs {first}-{trainer.config.epochs}.")
+        self._set_state("paused" if paused else "running")
+        self.run_requested.emit(trainer)
+
+    def say(self, message: str, ms: int = 12_000) -> None:
+        """One line where the eye is: a banner over the latent space and the status bar."""
+        self.notice.setText(message)
+        self.notice.setVisible(bool(message))
+        self._notice_timer.start(ms)
+        if message:
+            self.statusBar().showMessage(message, ms)
+
+    def _on_controls_model_settings_changed(self) -> None:
+        """Say once, when it flips, that the next Start begins a new model."""
+        if self.state != "finished" or self.trainer is None or self._finish is None:
+            return
+        label = "Continue" if self.continues() else "Start new run"
+        if label != self.controls.start_button.text() and label == "Start new run":
+            self.say(
+                "Settings changed: the next Start begins a new model "
+                "(the finished run stays in File → Recent runs)."
+            )
+        self.controls.set_start_label(label)
+        self._update_status()
 
     def toggle_start_pause(self) -> None:
         if self.state in ("idle", "finished"):
@@ -646,6 +735,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
     def reset(self) -> None:
         """Stop, forget the model and clear every view."""
         self.stop()
+        self.stop_lesson_jobs()  # a comparison still training belongs to the old run
+        self._after_run = None
         self.trainer = None
         self.clear_views()
         if self.state in ("running", "paused", "stopping"):  # idle once the run has ended
@@ -654,6 +745,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self._set_state("idle")
 
     def clear_views(self) -> None:
+        self._finish = None  # the next Start begins a new model
+        self.controls.set_start_label("Start")
         self._epoch_views.clear()  # a reset run's epoch-end views are not drawn
         self._latent_pending.clear()
         self.input_gate.discard(self._show_latent_reports)
@@ -673,8 +766,19 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.latent_view.set_highlight(None)
         self._clear_lesson_marks()  # a path or crosses drawn on the old codes mean nothing now
         self.preview.set_image(None)
+        self.preview.set_caption("")
+        self.gallery.clear()
+        self.gallery_indices = np.arange(0)
+        self.timeline.play(False)
+        self.timeline.set_epochs(0)  # the old run's epochs are not this run's
+        self.view_epoch = 0
+        self.trails.clear()
+        if self.lesson is not None:  # a fresh panel: nothing of the old run's results
+            self._forget_results()
+            self._install_panel(self.lesson)
         self.stage_label.setText("")
         self._progress = ""
+        self._update_status()
         self.refresh_denoise()
 
     # -- worker signals ---------------------------------------------------------------
@@ -839,11 +943,16 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if self.trainer is None:  # reset while it ran
             self._set_state("idle")
         else:
+            self._finish = report
             self._set_state("finished")
+            self.controls.set_start_label("Continue" if self.continues() else "Start")
             if self.wants_tsne() and self.is_live():
                 self.start_tsne()  # the map of the final codes (a running one restarts on them)
             if report.reason in ("completed", "stopped") and report.epochs_done:
                 self.start_lesson_followup()
+        then, self._after_run = self._after_run, None
+        if then is not None:
+            then()
 
     # -- controls ------------------------------------------------------------------------
     def _on_controls_pause_toggled(self, on: bool) -> None:
@@ -877,10 +986,20 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if ds is not None:
             self._apply_selected_dataset(ds)
 
-    def _on_controls_open_data_requested(self) -> None:
+    def ask_data_path(self, folder: bool = False) -> str:
+        """The data file (or, with ``folder``, the folder) the user picks; "" when cancelled.
+
+        Tests replace this method, so that no modal dialog opens.
+        """
+        if folder:
+            return QFileDialog.getExistingDirectory(self, "Open data folder", "")
         path, _ = QFileDialog.getOpenFileName(
             self, "Open data", "", "Data (*.npz *.gz *-ubyte *idx*);;All files (*)"
         )
+        return path
+
+    def _on_controls_open_data_requested(self, folder: bool = False) -> None:
+        path = self.ask_data_path(folder)
         if not path:
             return
         s = dataclasses.replace(self.controls.settings(), data_path=path)
@@ -899,10 +1018,14 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             self.controls.set_data_path(path)
         finally:
             self.controls.blockSignals(False)
+        count = f"{ds.n_train + ds.n_val:,} {'images' if ds.is_image else 'samples'}"
+        opened = f"Opened {Path(path).name}: {', '.join(filter(None, (count, ds.note)))}"
         if self.state in ("running", "paused"):  # File → Open data works during a run too
             self._say_next_start(Path(path).name)
+            self.say(f"{opened} (used from the next Start)", 15000)
             return
         self._apply_selected_dataset(ds)
+        self.say(opened, 15000)
 
     def _on_log_action_toggled(self, on: bool) -> None:
         self.loss_plot.set_log_y(on)
@@ -1046,6 +1169,12 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.timeline.blockSignals(True)
         self.timeline.select(view.epoch or len(history))
         self.timeline.blockSignals(False)
+        if view.pca_axes is not None:  # the refit below keeps the axes as they were shown
+            k = view.pca_axes.shape[1]
+            self.projection = Projection("pca", np.zeros(k, np.float32), view.pca_axes)
+        if view.point is not None:
+            self.clicked_point = view.point
+            self.latent_view.set_click_marker(*view.point)
         self._on_timeline_epoch_selected(self.timeline.current())
         if self.projection_kind == "tsne":
             self.start_tsne()
@@ -1086,8 +1215,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         """A clear one-line message; the app stays usable."""
         lines = [line.strip() for line in str(message).splitlines() if line.strip()]
         message = (lines[0] if lines else "Something went wrong.")[:300]  # TF errors are long
-        self.controls.set_hint(message)
-        self.statusBar().showMessage(message, 15000)
+        self.controls.set_hint(message)  # and where the eye is (say)
         if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
             QMessageBox.warning(self, "aeviewer", message)
 
@@ -1302,14 +1430,38 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         wake.start(100)
 
     def open_last_autosave(self) -> bool:
-        """File → Open last autosave: the run saved every 2 minutes of training and at its end."""
-        path = self.autosaver.path()
-        if not path.exists():
+        """File → Open last autosave: the newest run saved (every 2 minutes of training and
+        at its end)."""
+        runs = recent_autosaves()
+        if not runs:
             self.show_error(
                 "No autosave yet: a run is saved every 2 minutes of training and when it ends."
             )
             return False
-        return self.open_session(path)
+        return self.open_session(runs[0])
+
+    def fill_recent_menu(self) -> None:
+        """File → Recent runs: each autosaved run, newest first."""
+        menu = self.recent_menu
+        menu.clear()
+        runs = recent_autosaves()
+        for path in runs:
+            act = menu.addAction(describe_autosave(path))
+            act.setToolTip(str(path))
+            act.triggered.connect(lambda _checked=False, p=path: self.open_session(p))
+        if not runs:
+            menu.addAction("No run saved yet").setEnabled(False)
+
+    def ask(self, question: str, yes: str) -> bool:
+        """A yes/no question in one click (``yes`` names what Yes does). Headless: no."""
+        if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+            return False
+        box = QMessageBox(QMessageBox.Icon.Question, "aeviewer", question, parent=self)
+        go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(go)
+        box.exec()
+        return box.clickedButton() is go
 
     def training_thread(self) -> QThread:
         return self.thread_

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from aeviewer.core.inference import ModelSnapshot
     from aeviewer.core.latent import Projection
     from aeviewer.core.training import Trainer
+    from aeviewer.gui.autosave import Autosaver
     from aeviewer.gui.widgets.controls import ControlPanel
     from aeviewer.gui.widgets.drawing_canvas import CanvasPanel
     from aeviewer.gui.widgets.image_tile import ImageTile
@@ -70,6 +71,11 @@ class WindowState:
     job_requested: SignalInstance
     request_job: Callable[..., Any]
     decode_point: Callable[[float, float], np.ndarray | None]
+    ask: Callable[[str, str], bool]
+    say: Callable[..., None]
+    stop: Callable[[], None]
+    _after_run: Callable[[], None] | None
+    autosaver: Autosaver
 
     def as_widget(self) -> QWidget:
         """This window as a QWidget (dialog parent, grab)."""

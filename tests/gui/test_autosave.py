@@ -54,8 +54,12 @@ def test_a_finished_run_is_autosaved_and_reopens(window: MainWindow, qtbot, fold
     window.start()
     qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: window.autosaver.saves == 1, timeout=10_000)
-    assert sorted(p.name for p in folder.iterdir()) == [AUTOSAVE_NAME]  # no temporary left
-    history, model = load_session(folder / AUTOSAVE_NAME)
+    saved = window.autosaver.path()
+    assert saved.parent == folder and saved.name.startswith("run-")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(  # no temporary left
+        [saved.name, saved.with_suffix(".json").name]
+    )
+    history, model = load_session(window.autosaver.path())
     assert len(history) == 2 and model is None
     np.testing.assert_array_equal(history.batches()[1], window.history.batches()[1])
     other = MainWindow(restore=False)
@@ -76,7 +80,7 @@ def test_autosave_runs_during_training_without_blocking(
     window.start()
     qtbot.waitUntil(lambda: window.autosaver.saves >= 2, timeout=TIMEOUT)
     assert window.state == "running"
-    history, _ = load_session(folder / AUTOSAVE_NAME)
+    history, _ = load_session(window.autosaver.path())
     assert len(history) >= 1
     t0 = time.perf_counter()
     window.autosaver.save_now()  # the GUI's share: a shallow copy, then a thread writes
@@ -86,7 +90,7 @@ def test_autosave_runs_during_training_without_blocking(
     saver = window.autosaver
     qtbot.waitUntil(saver.idle, timeout=60_000)  # seconds when the machine is loaded
     # The reset run is kept whole: R pressed by mistake loses nothing.
-    history, _ = load_session(folder / AUTOSAVE_NAME)
+    history, _ = load_session(window.autosaver.path())
     records = window.history.records
     shown = len(records) - (records[-1].snapshot is None)  # an epoch cut short by the reset
     assert len(history) == shown >= 1
@@ -190,13 +194,13 @@ def test_closing_mid_run_saves_the_run_as_it_stands(
         lambda: sum(r.snapshot is not None for r in window.history.records) >= 2,
         timeout=TIMEOUT,
     )
-    assert window.autosaver.saves == 0 and not (folder / AUTOSAVE_NAME).exists()
+    assert window.autosaver.saves == 0 and not any(folder.iterdir())
     t0 = time.perf_counter()
     window.close()
     took = time.perf_counter() - t0
     assert not window.training_thread().isRunning()
     assert took < 2.0, f"closing took {took:.2f} s"
-    history, _ = load_session(folder / AUTOSAVE_NAME)
+    history, _ = load_session(window.autosaver.path())
     records = window.history.records
     shown = len(records) - (records[-1].snapshot is None)  # an epoch cut short by the close
     assert len(history) == shown >= 2

@@ -172,12 +172,16 @@ class ControlPanel(QWidget):
     preset_changed = Signal(str)
     dataset_changed = Signal()
     open_data_requested = Signal()
+    #: The preset, latent dim, classes or the preset's knob changed: what the model would be.
+    model_settings_changed = Signal()
+    hint_changed = Signal(str)  # a new non-empty hint: the window repeats it where the eye is
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._data_path: str | None = None
         self._state = "idle"
         self._loading: str | None = None  # "Loading <name>…" while a data set loads
+        self._start_label = "Start"  # "Continue" while Start would train the finished run on
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
 
@@ -228,7 +232,10 @@ class ControlPanel(QWidget):
         for key, title in DATASETS:
             self.dataset_combo.addItem(title, key)
         self.open_button = QPushButton("Open file…")
-        self.open_button.setToolTip("A .npz, IDX files, or a folder of PNG/JPEG class folders")
+        self.open_button.setToolTip(
+            "A .npz or IDX file (labels are found beside the images); "
+            "File → Open data folder… for a folder"
+        )
         self.classes_edit = QLineEdit()
         self.classes_edit.setPlaceholderText("all, or e.g. 1,5,6")
         self.classes_edit.setToolTip("Keep only these labels (the course uses 1, 5 and 6)")
@@ -278,6 +285,9 @@ class ControlPanel(QWidget):
         self.preset_combo.currentIndexChanged.connect(self._on_preset_combo_changed)
         self.dataset_combo.currentIndexChanged.connect(self._on_dataset_combo_changed)
         self.open_button.clicked.connect(self.open_data_requested)
+        self.latent_spin.valueChanged.connect(self.model_settings_changed)
+        self.extra_spin.valueChanged.connect(self.model_settings_changed)
+        self.classes_edit.editingFinished.connect(self.model_settings_changed)
         for spin in (self.latent_spin, self.epochs_spin, self.batch_spin):
             spin.refused.connect(self.set_hint)
         for box in (self.lr_spin, self.extra_spin):
@@ -349,7 +359,9 @@ class ControlPanel(QWidget):
         if state == "loading":
             self.start_button.setText("Loading TensorFlow…")
         else:
-            self.start_button.setText(self._loading if loading and self._loading else "Start")
+            self.start_button.setText(
+                self._loading if loading and self._loading else self._start_label
+            )
         self.pause_button.setEnabled(running)
         self.step_button.setEnabled(state in ("idle", "finished", "paused", "running"))
         self.stop_button.setEnabled(running)
@@ -368,8 +380,15 @@ class ControlPanel(QWidget):
         """The chosen data set as the dataset box names it, without its note in brackets."""
         return self.dataset_combo.currentText().split(" (")[0].removeprefix("File: ")
 
+    def set_start_label(self, text: str) -> None:
+        """What Start does now: "Start", or "Continue" when it trains the finished run on."""
+        self._start_label = text
+        self.set_state(self._state)
+
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
+        if text:
+            self.hint_changed.emit(text)
 
     # -- slots ------------------------------------------------------------------------
     def _on_pause_button_toggled(self, checked: bool) -> None:
@@ -405,6 +424,7 @@ class ControlPanel(QWidget):
                 "this run goes on unchanged."
             )
         self.preset_changed.emit(preset)
+        self.model_settings_changed.emit()
 
     def _on_dataset_combo_changed(self, *_: object) -> None:
         if self.dataset_combo.currentData() != "file":

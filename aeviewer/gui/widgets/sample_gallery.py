@@ -164,6 +164,14 @@ class SampleGallery(QWidget):
         self._generated = m
         self._update_visibility()
 
+    def clear(self) -> None:
+        """Show no samples, only the placeholder (a new run has none yet)."""
+        self._indices = []
+        self._has_noisy = False
+        self._generated = 0
+        self._selected = None
+        self._update_visibility()
+
     def pair_count(self) -> int:
         """The number of original/reconstruction columns shown."""
         return len(self._indices)

@@ -1,0 +1,249 @@
+"""Nothing a lecturer did is lost: a finished or stopped run goes on with Start, Space or Step;
+only Reset or a new model's settings begin a new run; every run keeps its own autosave."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bad_inputs import tiny_history
+from PySide6.QtCore import Qt
+
+from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.session import load_session
+from aeviewer.gui.autosave import (
+    KEEP_RUNS,
+    Autosaver,
+    autosave_path,
+    describe_autosave,
+    recent_autosaves,
+)
+from aeviewer.gui.main_window import MainWindow
+
+TIMEOUT = 120_000
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Dataset:
+    return load_dataset("digits", max_train=128, max_val=60)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def window(qtbot, tiny: Dataset, folder: Path) -> Iterator[MainWindow]:
+    w = MainWindow(tiny, restore=False)
+    w.load_selected_dataset = lambda s: tiny  # type: ignore[method-assign]
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    w.controls.set_preset("stacked")
+    w.controls.batch_spin.setValue(32)
+    w.controls.epochs_spin.setValue(2)
+    yield w
+    w.close()
+    assert w.autosaver.wait(5)
+
+
+def finish(w: MainWindow, qtbot) -> None:
+    qtbot.waitUntil(lambda: w.state == "finished", timeout=TIMEOUT)
+    qtbot.waitUntil(w.autosaver.idle, timeout=30_000)
+
+
+def key(w: MainWindow, name: str) -> None:
+    """A key as the lecturer presses it (the window's shortcuts)."""
+    w.activateWindow()
+    act = next(a for a in w.actions() if a.shortcut().toString() == name)
+    act.trigger()
+
+
+def test_start_after_done_continues_the_same_model(window: MainWindow, qtbot) -> None:
+    w = window
+    qtbot.mouseClick(w.controls.start_button, Qt.MouseButton.LeftButton)
+    finish(w, qtbot)
+    trainer, history = w.trainer, w.history
+    assert trainer is not None and trainer.epochs_done == 2
+    assert w.controls.start_button.text() == "Continue"
+    batches = w.loss_plot.batch_count()
+    qtbot.mouseClick(w.controls.start_button, Qt.MouseButton.LeftButton)
+    assert "Continuing the same model: epochs 3-4" in w.notice.text()
+    finish(w, qtbot)
+    assert w.trainer is trainer and w.history is history  # same model, same record
+    assert trainer.epochs_done == 4 and len(history) == 4
+    assert [r.epoch for r in history.records] == [1, 2, 3, 4]
+    assert w.loss_plot.epoch_count() == 4 and w.loss_plot.batch_count() > batches
+    assert w.timeline.epochs() == 4
+
+
+@pytest.mark.parametrize("press", ["S", "Space"])
+def test_a_key_after_done_does_not_lose_the_run(window: MainWindow, qtbot, press: str) -> None:
+    w = window
+    w.start()
+    finish(w, qtbot)
+    trainer, saved = w.trainer, w.autosaver.path()
+    assert trainer is not None
+    steps = trainer.steps
+    key(w, press)
+    if press == "S":  # one batch of the same model, then paused
+        qtbot.waitUntil(lambda: trainer.steps == steps + 1, timeout=TIMEOUT)
+        assert w.state == "paused"
+        w.stop()
+    finish(w, qtbot)
+    assert w.trainer is trainer and trainer.steps > steps
+    assert len(w.history) >= 3  # epochs 1, 2 and the one the key added
+    assert w.autosaver.path() == saved  # the same run's file, grown
+    assert len(load_session(saved)[0]) == len(w.history)
+
+
+def test_start_after_stop_continues(window: MainWindow, qtbot) -> None:
+    w = window
+    w.controls.epochs_spin.setValue(200)
+    w.start()
+    qtbot.waitUntil(lambda: len(w.history) >= 1, timeout=TIMEOUT)
+    key(w, "Esc")
+    finish(w, qtbot)
+    trainer = w.trainer
+    assert trainer is not None
+    done = trainer.epochs_done
+    w.controls.epochs_spin.setValue(1)
+    w.start()
+    finish(w, qtbot)
+    assert w.trainer is trainer and trainer.epochs_done == done + 1
+
+
+def test_a_new_preset_says_the_next_start_begins_a_new_run(window: MainWindow, qtbot) -> None:
+    w = window
+    w.start()
+    finish(w, qtbot)
+    first, first_file = w.trainer, w.autosaver.path()
+    w.controls.set_preset("vanilla")
+    assert w.controls.start_button.text() == "Start new run"
+    assert "next Start begins a new model" in w.notice.text()
+    assert w.notice.isVisible()
+    assert "next Start begins a new model" in w.statusBar().currentMessage()
+    w.controls.set_preset("stacked")  # back as it was: the run goes on again
+    w.controls.batch_spin.setValue(32)
+    assert w.controls.start_button.text() == "Continue"
+    w.controls.set_preset("vanilla")
+    w.controls.epochs_spin.setValue(1)
+    w.start()
+    finish(w, qtbot)
+    assert w.trainer is not first and len(w.history) == 1
+    # Two runs, two files: the short new run did not replace the first.
+    assert w.autosaver.path() != first_file
+    assert len(load_session(first_file)[0]) == 2
+    assert recent_autosaves()[:2] == [w.autosaver.path(), first_file]
+
+
+def test_reset_begins_a_new_run(window: MainWindow, qtbot) -> None:
+    w = window
+    w.start()
+    finish(w, qtbot)
+    first = w.trainer
+    key(w, "R")
+    assert w.state == "idle" and w.controls.start_button.text() == "Start"
+    w.controls.epochs_spin.setValue(1)
+    w.start()
+    finish(w, qtbot)
+    assert w.trainer is not first and len(w.history) == 1
+
+
+def test_a_run_stopped_by_a_nan_loss_is_not_continued(window: MainWindow, qtbot) -> None:
+    w = window
+    w.controls.set_preset("vae")
+    w.controls.batch_spin.setValue(32)
+    w.controls.lr_spin.setValue(10.0)  # the VAE's KL term overflows (tests/gui/test_faults.py)
+    w.start()
+    finish(w, qtbot)
+    assert w._finish is not None and w._finish.reason == "nan"
+    assert not w.continues() and w.controls.start_button.text() == "Start"
+    first = w.trainer
+    w.controls.lr_spin.setValue(1e-3)
+    w.controls.epochs_spin.setValue(1)
+    w.start()
+    finish(w, qtbot)
+    assert w.trainer is not first
+
+
+def test_recent_runs_menu_lists_and_opens_each_run(window: MainWindow, qtbot) -> None:
+    w = window
+    w.start()
+    finish(w, qtbot)
+    w.reset()
+    qtbot.waitUntil(lambda: w.state == "idle", timeout=TIMEOUT)
+    w.controls.epochs_spin.setValue(1)
+    w.start()
+    finish(w, qtbot)
+    w.fill_recent_menu()
+    entries = [a.text() for a in w.recent_menu.actions()]
+    assert len(entries) == 2
+    assert entries[0].endswith(", 1 epoch") and "on digits" in entries[0]
+    assert "2 epochs" in entries[1]
+    w.recent_menu.actions()[1].trigger()  # the older, longer run
+    assert w.state == "finished" and len(w.history) == 2
+    assert w.trainer is None and w.controls.start_button.text() == "Start"
+
+
+def test_opening_a_run_while_training_offers_to_stop_it(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = window
+    w.start()
+    finish(w, qtbot)
+    saved = w.autosaver.path()
+    w.reset()
+    w.controls.epochs_spin.setValue(500)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps > 0, timeout=TIMEOUT)
+    asked: list[str] = []
+    monkeypatch.setattr(w, "ask", lambda q, yes: asked.append(yes) or False)
+    assert not w.open_session(saved)  # declined: training goes on
+    assert asked == ["Stop and open"] and w.state == "running"
+    monkeypatch.setattr(w, "ask", lambda q, yes: True)
+    w.open_session(saved)  # one click: stop, then open
+    qtbot.waitUntil(lambda: w.state == "finished" and w.trainer is None, timeout=TIMEOUT)
+    assert len(w.history) == 2 and w.history.settings["run_id"] in saved.name
+
+
+def test_autosaves_rotate_and_keep_the_newest_runs(qtbot, folder: Path) -> None:
+    paths = []
+    for i in range(KEEP_RUNS + 2):
+        h = tiny_history(epochs=1 + i % 2)
+        h.settings["run_id"] = f"20261206-1200{i:02d}-abcd"
+        h.settings["preset"] = "stacked"
+        saver = Autosaver(lambda h=h: h)
+        assert saver.save_now()
+        qtbot.waitUntil(saver.idle, timeout=30_000)
+        assert saver.failures == 0
+        path = autosave_path(h)
+        age = time.time() - 100 + i  # distinct ages on coarse clocks, all before the next save
+        os.utime(path, (age, age))
+        paths.append(path)
+    kept = recent_autosaves()
+    assert kept == paths[::-1][:KEEP_RUNS]
+    assert not paths[0].exists() and not paths[0].with_suffix(".json").exists()
+    line = describe_autosave(kept[0])
+    assert "Stacked" in line and "2 epochs" in line
+
+
+def test_an_opened_session_is_not_saved_over_another_file(
+    window: MainWindow, qtbot, folder: Path
+) -> None:
+    w = window
+    w.start()
+    finish(w, qtbot)
+    saved = w.autosaver.path()
+    before = saved.stat().st_mtime_ns
+    saves = w.autosaver.saves
+    w.reset()
+    qtbot.waitUntil(lambda: w.state == "idle", timeout=TIMEOUT)
+    assert w.open_session(saved)
+    qtbot.wait(300)
+    assert w.autosaver.saves == saves and saved.stat().st_mtime_ns == before
