@@ -22,6 +22,7 @@ from aeviewer.core import analysis
 from aeviewer.core.datasets import Dataset
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.latent import identity_projection, interpolate_codes
+from aeviewer.core.lesson_needs import CLOUD_3D, WORST_RECONSTRUCTIONS, panel_reason, sample_parts
 from aeviewer.core.lessons import LADDER_LEVELS, LESSONS, Lesson, get_lesson
 from aeviewer.core.models import get_preset
 from aeviewer.gui import palette
@@ -51,6 +52,14 @@ def waiting_message(lesson: Lesson | None, running: bool) -> str:
     if after:
         return ("Training: " if running else "Press Start: ") + after
     return RUN_MESSAGE if running else START_MESSAGE
+
+
+def _pca_plane(x: np.ndarray) -> np.ndarray:
+    """``(N, 2)`` PCA codes of ``x``; 1-D samples lie on the first axis."""
+    flat = np.asarray(x, np.float32).reshape(len(x), -1)
+    k = min(2, *flat.shape)
+    codes = analysis.pca_fit(flat, k)[2]
+    return np.pad(codes, ((0, 0), (0, 2 - k)))
 
 
 class LessonRelay(QObject):
@@ -299,11 +308,13 @@ class LessonMixin(WindowState):
         snap = self.view_snapshot()  # type: ignore[attr-defined]
         if lesson is None or ds is None or snap is None:
             return
+        if snap.encoder.input_shape != ds.input_shape:
+            return  # an epoch scrubbed back to, of a run on the data set shown before this one
         if lesson.course_point is not None and self.clicked_point is None:
             x, y = lesson.course_point
             self.latent_view.set_click_marker(x, y)
             self.decode_point(x, y)
-        if panel is None:
+        if panel is None or self.update_lesson_reason():
             return
         kind = lesson.panel
         if kind not in ("side-by-side", "pretraining", "pca-codes") and hasattr(
@@ -330,6 +341,22 @@ class LessonMixin(WindowState):
             self._pretraining(panel)
         elif kind == "generation":
             self._generation(panel, ds, snap)
+
+    def update_lesson_reason(self) -> str:
+        """Say on the lesson panel why it cannot show the data set on screen (an image panel
+        with points, the classifiers with one class), or clear that line.
+
+        Returns
+        -------
+        str
+            The reason, ``""`` when the panel can show the data set.
+        """
+        lesson, panel, ds = self.lesson, self.lesson_panel, self.dataset
+        if lesson is None or panel is None or ds is None:
+            return ""
+        reason = panel_reason(lesson.panel, ds)
+        panel.set_unavailable(reason)
+        return reason
 
     def show_sparse_histograms(self, codes: np.ndarray) -> None:
         """The sparse lesson's histograms: every activation, and each unit's mean."""
@@ -477,9 +504,6 @@ class LessonMixin(WindowState):
         (x0, x1), (y0, y1) = vb.viewRange()
         n = panel.grid_size()
         images = snap.decoder(proj.inverse(analysis.manifold_grid((x0, x1), (y0, y1), n)))
-        if images.ndim != 3:
-            panel.set_message("The manifold needs image data")
-            return
         ax, ay = proj.axis_labels()
         caption = f"{ax} {x0:.1f} … {x1:.1f}, {ay} {y0:.1f} … {y1:.1f}"
         panel.set_mosaic(analysis.tile_mosaic(images, n), caption)
@@ -512,13 +536,18 @@ class LessonMixin(WindowState):
         if panel.threshold() is None or not self._threshold_moved:
             # Until the lecturer drags it, the line follows the worst 5% as errors shrink.
             panel.set_threshold(analysis.threshold_for_fraction(errors, 0.05))
-        worst = analysis.top_k_worst(errors, TOP_K)
-        panel.set_examples(
-            x[worst],
-            recon[worst],
-            [f"{errors[k]:.3f}" for k in worst],
-            title=f"The {len(worst)} worst reconstructions (MSE under each)",
-        )
+        reason = WORST_RECONSTRUCTIONS.reason(ds)
+        panel.set_examples_unavailable(reason)
+        if reason:
+            panel.set_examples(None, None)
+        else:
+            worst = analysis.top_k_worst(errors, TOP_K)
+            panel.set_examples(
+                x[worst],
+                recon[worst],
+                [f"{errors[k]:.3f}" for k in worst],
+                title=f"The {len(worst)} worst reconstructions (MSE under each)",
+            )
         self._errors = errors
         self._anomaly_note()
 
@@ -550,6 +579,10 @@ class LessonMixin(WindowState):
     def _pca_compare(self, panel: Any, ds: Dataset, snap: ModelSnapshot) -> None:
         if self.latent_codes is None or self.latent_indices is None:
             return
+        k = self.latent_codes.shape[1]
+        if k != 2:  # the plane of a 2-D code against PCA's two components
+            panel.set_unavailable(f"The comparison with PCA needs a 2-D code: this one has {k}")
+            return
         mean, comps = self._reference_pca(ds)
         x_val = np.asarray(ds.x_val, np.float32).reshape(ds.n_val, -1)[self.latent_indices]
         panel.set_left(self.latent_codes, None, "Linear autoencoder: 2-D codes", ("z₁", "z₂"))
@@ -569,6 +602,10 @@ class LessonMixin(WindowState):
             origin = bias + ((mean - bias) @ np.linalg.pinv(kernel)) @ kernel
             planes.insert(0, panels.Plane("autoencoder", origin, kernel, t.val))
         if self._cloud is not None:
+            reason = CLOUD_3D.reason(ds)
+            self._cloud.set_unavailable(reason)
+            if reason:
+                return
             if self._cloud.point_count() != ds.n_train:
                 self._cloud.set_points(np.asarray(ds.x_train, np.float64))
             self._cloud.set_planes(planes)
@@ -584,9 +621,9 @@ class LessonMixin(WindowState):
         key = (id(ds), idx.tobytes())
         if cache.get("pixels-key") != key:  # the same samples every epoch: one SVD per run
             x = np.asarray(ds.x_val, np.float32)[idx].reshape(len(idx), -1)
-            cache.update({"pixels-key": key, "pixels": analysis.pca_fit(x, 2)[2]})
+            cache.update({"pixels-key": key, "pixels": _pca_plane(x)})
             self._cache = cache
-        panel.set_left(cache["pixels"], labels, "PCA of the pixels", ("PC 1", "PC 2"))
+        panel.set_left(cache["pixels"], labels, f"PCA of the {sample_parts(ds)}", ("PC 1", "PC 2"))
         models = (self.compare or {}).get("models") or []
         if models:
             m = models[0]
@@ -596,7 +633,7 @@ class LessonMixin(WindowState):
             panel.set_message("")
         else:
             k = self.latent_codes.shape[1]
-            _, _, codes = analysis.pca_fit(self.latent_codes, 2)
+            codes = _pca_plane(self.latent_codes)
             title = f"PCA of the {k}-D codes, for now"
             panel.set_right(codes, labels, title, ("PC 1", "PC 2"))
             panel.set_message("")
@@ -613,7 +650,8 @@ class LessonMixin(WindowState):
         kind = panel.kind()
         levels = np.asarray(LADDER_LEVELS[kind])
         series = analysis.psnr_ladder(clean, list(levels), fns, kind=kind)
-        x_label = "Gaussian noise σ" if kind == "gaussian" else "fraction of pixels switched off"
+        parts = sample_parts(ds)
+        x_label = "Gaussian noise σ" if kind == "gaussian" else f"fraction of {parts} switched off"
         panel.set_series(levels, series, x_label=x_label)
         if not (self.compare or {}).get("models"):
             panel.set_note("The comparison autoencoders train after this one")
@@ -764,22 +802,25 @@ class LessonMixin(WindowState):
         trainer = self.trainer
         if state in ("running", "paused") and trainer is not self._lesson_trainer:
             self._lesson_trainer = trainer  # a new run: its results replace the old ones
-            self.stop_lesson_jobs()
-            self._forget_results()
-            panel = self.lesson_panel
-            if isinstance(panel, panels.StagesPanel):
-                panel.clear()
-            if panel is not None and hasattr(panel, "set_message"):
-                panel.set_message(waiting_message(self.lesson, running=True))
+            self.clear_lesson_results(running=True)
         elif state in ("idle", "stopping") and trainer is None:
             self._lesson_trainer = None  # reset: the old run's results are stale
-            self.stop_lesson_jobs()
-            self._forget_results()
-            if self.lesson_panel is not None and hasattr(self.lesson_panel, "set_message"):
-                self.lesson_panel.set_message(waiting_message(self.lesson, running=False))
+            self.clear_lesson_results(running=False)
             if state == "idle" and self._restart_pending:
                 self._restart_pending = False
                 QTimer.singleShot(0, self.start)  # type: ignore[attr-defined]
+
+    def clear_lesson_results(self, running: bool) -> None:
+        """The old run's results are stale (a new run, a reset, new data): forget them, and
+        let the panel say what comes instead. Its own controls (mode, sliders) stay."""
+        self.stop_lesson_jobs()
+        self._forget_results()
+        panel = self.lesson_panel
+        if isinstance(panel, panels.StagesPanel):
+            panel.clear()
+        if panel is not None and hasattr(panel, "set_message"):
+            panel.set_message(waiting_message(self.lesson, running=running))
+        self.update_lesson_reason()  # said at once, not after the first epoch
 
     # -- comparison runs after the main one ---------------------------------------------
     def stop_lesson_jobs(self) -> None:
@@ -850,7 +891,12 @@ class LessonMixin(WindowState):
                 names = " and ".join(title for title, _, _ in specs)
                 panel.set_note(f"Training {names} for comparison…")
             self._lesson_job("compare", job, self._on_compare_ready, self.stop_lesson_jobs)
-        elif lesson.panel == "pretraining" and ds.y_train is not None and ds.y_val is not None:
+        elif (
+            lesson.panel == "pretraining"
+            and not panel_reason(lesson.panel, ds)
+            and ds.y_train is not None
+            and ds.y_val is not None
+        ):
             from aeviewer.core.pretraining import compare_pretraining
 
             encoder = trainer.ae.encoder

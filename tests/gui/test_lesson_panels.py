@@ -123,6 +123,55 @@ def test_interpolation_message_while_empty(interp) -> None:
     assert interp.message_visible()
 
 
+def test_a_reason_stands_over_the_message_and_the_data(qtbot) -> None:
+    """set_unavailable: one line in place of the content, whatever data or message arrive,
+    until it is cleared."""
+    panel = GenerationPanel()
+    _show(qtbot, panel, 900, 500)
+    panel.set_message("Press Start")
+    panel.set_note("A note on the images")
+    reason = "The generated digits need an image data set: synthetic3d holds 3-D points"
+    panel.set_unavailable(reason)
+    assert panel.unavailable() == reason and panel.shown_message() == reason
+    note = next(label for label in panel.findChildren(QLabel) if label.text() == panel.note())
+    assert not note.isVisible()  # a note on content that is not shown would mislead
+    panel.set_images(_images(4))  # data do not hide the reason, as they hide a message
+    panel.set_message("Training…")
+    assert panel.shown_message() == reason and not panel.shows_content()
+    assert not panel.content().isVisible()
+    panel.set_unavailable("")
+    assert panel.shown_message() == "Training…"  # the message, set after the data
+    assert note.isVisible()
+    panel.set_images(_images(4))
+    assert panel.shown_message() == "" and panel.shows_content()
+
+
+def test_a_reason_fits_a_dock_narrower_than_the_content(qtbot) -> None:
+    """The hidden content's width does not widen the panel: the line wraps in a narrow dock
+    instead of running off its edge."""
+    panel = GenerationPanel()
+    _show(qtbot, panel, 900, 500)
+    panel.set_images(_images(16))
+    content = panel.content().minimumSizeHint().width()
+    panel.set_unavailable("The generated digits need an image data set: blobs holds 2-D points")
+    assert panel.minimumSizeHint().width() < min(content, 500)
+    panel.set_unavailable("")
+    assert panel.minimumSizeHint().width() >= content
+
+
+def test_histogram_says_why_it_has_no_examples(hist) -> None:
+    _, edges, counts = _error_histogram()
+    hist.set_histograms([("Reconstruction error", edges, counts)])
+    reason = "The worst reconstructions need an image data set: synthetic3d holds 3-D points"
+    hist.set_examples(None, None)
+    hist.set_examples_unavailable(reason)
+    line = next(label for label in hist.findChildren(QLabel) if label.text() == reason)
+    assert hist.examples_unavailable() == reason and line.isVisible()
+    assert hist.plot_widget(0).isVisible() and not hist.message_visible()
+    hist.set_examples_unavailable("")
+    assert not line.isVisible()
+
+
 # ---------------------------------------------------------------- manifold
 def test_manifold_mosaic_and_grid_spin_box(qtbot) -> None:
     panel = ManifoldPanel()
@@ -393,6 +442,19 @@ def test_cloud_draws_each_plane_on_the_plane(qtbot) -> None:
     np.testing.assert_allclose((segments.reshape(-1, 3) - mean) @ normal, 0.0, atol=1e-9)
     view.set_planes([Plane("PCA", mean, comps, "#ff0000", dashed=True)])
     assert view.plane_names() == ["PCA"]
+
+
+def test_cloud_says_why_it_draws_nothing(qtbot) -> None:
+    view = CloudView()
+    _show(qtbot, view, 500, 420)
+    reason = "The 3-D view needs 3-D points: digits holds 28×28 images"
+    view.set_unavailable(reason)
+    assert view.unavailable() == reason
+    assert not view.plot_widget().isVisible() and not view.slider().isVisible()
+    assert any(label.text() == reason and label.isVisible() for label in view.findChildren(QLabel))
+    view.set_unavailable("")
+    view.set_points(_cloud()[0])
+    assert view.plot_widget().isVisible() and view.point_count() == 80
 
 
 # ---------------------------------------------------------------- generation

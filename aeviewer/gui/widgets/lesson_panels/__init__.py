@@ -5,7 +5,9 @@ Each panel exposes setters and past-tense signals and holds no training state. S
 the user's changes only (slider, spin box, dragged line, switch); the matching setters are
 silent, so the main window can push state back without feedback loops. Every panel has
 ``set_title``, ``set_message`` (large and grey in place of the content until new data
-arrive), ``set_note`` (a large bold line over the content) and ``apply_theme()``.
+arrive), ``set_unavailable`` (the one line that says why the panel cannot show the data set,
+in place of the content), ``set_note`` (a large bold line over the content) and
+``apply_theme()``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
 
@@ -114,6 +114,7 @@ class LessonPanel(QWidget):
         super().__init__(parent)
         self._message = ""
         self._message_over_data = False  # set_message came after the last data
+        self._unavailable = ""  # why the panel cannot show the data set (set_unavailable)
         self._labels: list[tuple[QLabel, str]] = []
         self._heading = self._styled_label(title, "heading")
         self._heading.setVisible(bool(title))
@@ -153,7 +154,6 @@ class LessonPanel(QWidget):
             the panel is emptied, until it is set to ``""``.
         """
         self._message = text
-        self._message_label.setText(text)
         self._message_over_data = bool(text)
         self._refresh_message(data_changed=False)
 
@@ -162,14 +162,41 @@ class LessonPanel(QWidget):
         return self._message
 
     def message_visible(self) -> bool:
-        """Whether the message is shown instead of the content."""
+        """Whether the message (or the reason of :meth:`set_unavailable`) is shown instead of
+        the content."""
         return self._stack.currentWidget() is self._message_label
+
+    def set_unavailable(self, reason: str) -> None:
+        """Say in one line why the panel cannot show the data set, in place of the content.
+
+        Parameters
+        ----------
+        reason : str
+            E.g. ``"The generated digits need an image data set: synthetic3d holds 3-D
+            points"`` (see :mod:`aeviewer.core.lesson_needs`); it stands over the message and
+            any data until it is set to ``""``.
+        """
+        self._unavailable = reason
+        self._note.setVisible(bool(self._note.text()) and not reason)  # it is about the content
+        self._refresh_message(data_changed=False)
+
+    def unavailable(self) -> str:
+        """The reason set by :meth:`set_unavailable` (``""``: the panel can show the data)."""
+        return self._unavailable
+
+    def shown_message(self) -> str:
+        """The line shown in place of the content (``""`` while the content shows)."""
+        return self._message_label.text() if self.message_visible() else ""
+
+    def shows_content(self) -> bool:
+        """Whether the content shows, with data in it."""
+        return not self.message_visible() and self._has_data()
 
     def set_note(self, text: str) -> None:
         """Show ``text`` large and bold under the content, e.g. "Angle between the two
         subspaces: 2.4°" (``""`` hides it)."""
         self._note.setText(text)
-        self._note.setVisible(bool(text))
+        self._note.setVisible(bool(text) and not self._unavailable)
 
     def note(self) -> str:
         """The note text."""
@@ -204,6 +231,12 @@ class LessonPanel(QWidget):
         if data_changed:
             self._message_over_data = False
         show = bool(self._message) and (self._message_over_data or not self._has_data())
+        self._message_label.setText(self._unavailable or self._message)
+        show = show or bool(self._unavailable)
+        # A hidden page still sets the stack's minimum size: ignored, the content no longer
+        # widens the panel past a narrow dock and cuts the message off.
+        policy = QSizePolicy.Policy.Ignored if show else QSizePolicy.Policy.Preferred
+        self._content.setSizePolicy(policy, policy)
         self._stack.setCurrentWidget(self._message_label if show else self._content)
 
     def _styled_label(self, text: str, role: str) -> QLabel:

@@ -101,13 +101,22 @@ class CloudView(QWidget):
         row = QHBoxLayout()
         row.addWidget(self._turn_label)
         row.addWidget(self._slider, 1)
+        self._view = QWidget(self)
+        view = QVBoxLayout(self._view)
+        view.setContentsMargins(0, 0, 0, 0)
+        view.setSpacing(2)
+        view.addWidget(self._legend)  # in place of a title: what the colours are
+        view.addWidget(self._plot, 1)
+        view.addLayout(row)
+        self._reason = QLabel(self)  # set_unavailable: in place of the view
+        self._reason.setWordWrap(True)
+        self._reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._reason.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self._legend)  # in place of a title: what the colours are
-        layout.addWidget(self._plot, 1)
-        layout.addLayout(row)
+        layout.addWidget(self._view, 1)
+        layout.addWidget(self._reason, 1)
         self.apply_theme()
 
     # ----------------------------------------------------------------- public API
@@ -129,6 +138,17 @@ class CloudView(QWidget):
             self._plane_items.append(curve)
         self._redraw(fit=False)
         self._update_legend()
+
+    def set_unavailable(self, reason: str) -> None:
+        """Say in one line why the cloud cannot be drawn, in place of the view (``""``: draw
+        it), e.g. "The 3-D view needs 3-D points: digits holds 28×28 images"."""
+        self._reason.setText(reason)
+        self._reason.setVisible(bool(reason))
+        self._view.setVisible(not reason)
+
+    def unavailable(self) -> str:
+        """The reason shown in place of the view (``""`` while the view shows)."""
+        return self._reason.text()
 
     def plane_names(self) -> list[str]:
         """The names of the planes drawn."""
@@ -175,6 +195,7 @@ class CloudView(QWidget):
         self._scatter.setBrush(QBrush(c))
         self._turn_label.setStyleSheet(label_style("text"))
         self._legend.setStyleSheet(label_style("text"))
+        self._reason.setStyleSheet(label_style("message"))
         for curve, text in zip(self._axis_items, self._axis_text, strict=True):
             curve.setPen(palette.pen(t.muted, 2.0))
             text.setColor(t.foreground)

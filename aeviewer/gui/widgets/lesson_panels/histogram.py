@@ -93,15 +93,18 @@ class HistogramPanel(LessonPanel):
         # Beside the plots, the rows' titles go above them: a title column would take the
         # width the histogram needs.
         self._examples = ImageRows(self, headers_above=examples_beside)
+        self._examples_reason = self._styled_label("", "hint")  # set_examples_unavailable
         examples = QVBoxLayout()
         examples.addWidget(self._examples_heading)
         examples.addWidget(self._examples)
+        examples.addWidget(self._examples_reason)
         if examples_beside:
             examples.addStretch(1)
             # The examples' tiles would take all the width they like: the histogram keeps
             # at least half of it.
             self._examples.setMaximumWidth(_BESIDE_MAX)
             self._examples_heading.setMaximumWidth(_BESIDE_MAX)
+            self._examples_reason.setMaximumWidth(_BESIDE_MAX)
             self._examples_heading.setWordWrap(True)
             layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(self.content())
             layout.addLayout(self._plots_layout, 1)
@@ -216,6 +219,19 @@ class HistogramPanel(LessonPanel):
         self._update_examples_visibility()
         self._refresh_message()
 
+    def set_examples_unavailable(self, reason: str) -> None:
+        """Say in one line, in place of the examples, why there are none (``""`` hides it).
+
+        E.g. "The worst reconstructions need an image data set: synthetic3d holds 3-D
+        points": the histogram still shows.
+        """
+        self._examples_reason.setText(reason)
+        self._update_examples_visibility()
+
+    def examples_unavailable(self) -> str:
+        """The line shown in place of the examples (``""`` when none)."""
+        return self._examples_reason.text()
+
     def example_count(self) -> int:
         """The number of original/reconstruction pairs shown."""
         return len(self._examples.tiles(0))
@@ -274,6 +290,7 @@ class HistogramPanel(LessonPanel):
         shown = self.example_count() > 0
         self._examples_heading.setVisible(shown)
         self._examples.setVisible(shown)
+        self._examples_reason.setVisible(not shown and bool(self._examples_reason.text()))
 
     # ----------------------------------------------------------------- slots
     def _place_label(self, *_: object) -> None:
