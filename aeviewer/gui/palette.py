@@ -1,7 +1,10 @@
 """Colours, pens, brushes and fonts, created once and reused (a new brush per point is slow).
 
-Class colours are the Okabe-Ito / Tableau colour-blind-friendly set, bright enough to read on
-a projector against the dark theme and dark enough against the light one.
+Class colours are one set for every theme, chosen with :mod:`aeviewer.core.colour`: any two
+differ by CIEDE2000 >= 20 for normal vision and >= 10 under simulated protanopia, deuteranopia
+and tritanopia, and each has a WCAG contrast of at least 3:1 against both the dark and the light
+background (so they sit at middle lightness). Each class also has its own marker shape, for
+readers (and projectors) that still confuse two colours.
 
 Presenter mode switches to a high-contrast variant of the theme (:func:`contrast_theme`) and
 scales every font this module hands out (:func:`set_font_scale`): widgets re-read both in their
@@ -17,17 +20,20 @@ import pyqtgraph as pg
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 
 CLASS_HEX = (
-    "#4e9bff",  # 0 blue
-    "#ff9f1c",  # 1 orange
-    "#2ec27e",  # 2 green
-    "#ff5c5c",  # 3 red
-    "#b48cff",  # 4 purple
-    "#c48a5a",  # 5 brown
-    "#ff7ad9",  # 6 pink
-    "#a0a0a0",  # 7 grey
-    "#d4d42a",  # 8 olive
-    "#27d3e6",  # 9 cyan
+    "#268cfc",  # 0 blue
+    "#c47706",  # 1 orange
+    "#1d742f",  # 2 green
+    "#fc3b8a",  # 3 pink
+    "#9f7fb9",  # 4 lilac
+    "#ce0806",  # 5 red
+    "#3b49ff",  # 6 indigo
+    "#b31ca5",  # 7 magenta
+    "#039186",  # 8 teal
+    "#89995a",  # 9 sage
 )
+# pyqtgraph symbols, one per class: solid shapes for the darker colours, thin ones ("x", "+",
+# "star") only for the lighter colours, which keep enough ink to read.
+CLASS_SYMBOLS = ("o", "s", "t1", "x", "+", "t", "d", "h", "star", "t2")
 
 BASE_POINT_SIZE = 12  # readable from the back row; presenter mode scales it up
 PRESENTER_SCALE = 1.4  # presenter mode's font scale: 12 pt text becomes 17 pt
@@ -168,6 +174,11 @@ def class_color(label: int, alpha: int = 255) -> QColor:
     return c
 
 
+def class_symbol(label: int) -> str:
+    """The pyqtgraph marker symbol of class ``label`` (cycled with the colours)."""
+    return CLASS_SYMBOLS[int(label) % len(CLASS_SYMBOLS)]
+
+
 @lru_cache(maxsize=64)
 def class_brush(label: int, alpha: int = 220) -> QBrush:
     """A shared brush for class ``label``: reuse it, never create one per point."""
@@ -199,6 +210,9 @@ def stylesheet(t: Theme, scale: float | None = None) -> str:
     ``scale`` multiplies the base point size; by default the current font scale.
     """
     pt = round(BASE_POINT_SIZE * (font_scale() if scale is None else scale))
+    # Text on the accent (a checked button): black on the dark themes' yellow, white on the
+    # light themes' red (black on the presenter red reads at 2.5:1).
+    on_accent = max(("black", "white"), key=lambda c: contrast_ratio(t.accent, c))
     return f"""
     QWidget {{ background: {t.background}; color: {t.foreground}; font-size: {pt}pt; }}
     QDockWidget::title {{ background: {t.panel}; padding: 6px; font-weight: bold; }}
@@ -214,7 +228,7 @@ def stylesheet(t: Theme, scale: float | None = None) -> str:
                            border-color: {t.train}; }}
     QPushButton#primary:disabled {{ background: {t.panel}; color: {t.muted};
                                     border-color: {t.muted}; }}
-    QPushButton:checked {{ background: {t.accent}; color: black; }}
+    QPushButton:checked {{ background: {t.accent}; color: {on_accent}; }}
     QCheckBox::indicator {{ width: 0.9em; height: 0.9em; border: 2px solid {t.muted};
                             border-radius: 3px; background: {t.panel}; }}
     QCheckBox::indicator:checked {{ background: {t.accent}; border-color: {t.accent}; }}
@@ -225,9 +239,13 @@ def stylesheet(t: Theme, scale: float | None = None) -> str:
     QLabel#hint {{ color: {t.muted}; font-style: italic; }}
     QLabel#banner {{ background: {t.panel}; color: {t.foreground}; padding: 8px 12px;
                      font-size: {round(pt * 1.25)}pt; border-left: 6px solid {t.accent}; }}
-    QSlider::groove:horizontal {{ height: 6px; background: {t.panel}; border-radius: 3px; }}
-    QSlider::handle:horizontal {{ background: {t.accent}; width: 16px; margin: -6px 0;
-                                  border-radius: 8px; }}
+    QSlider:horizontal {{ min-height: 30px; }}
+    QSlider::groove:horizontal {{ height: 8px; background: {t.panel}; border: 1px solid {t.muted};
+                                  border-radius: 5px; }}
+    QSlider::sub-page:horizontal {{ background: {t.muted}; border-radius: 5px; }}
+    QSlider::handle:horizontal {{ background: {t.accent}; border: 2px solid {t.background};
+                                  width: 20px; margin: -8px 0; border-radius: 12px; }}
+    QSlider::handle:horizontal:disabled {{ background: {t.muted}; }}
     QToolTip {{ background: {t.panel}; color: {t.foreground}; border: 1px solid {t.muted}; }}
     QToolBar {{ background: {t.panel}; border: none; spacing: 10px; padding: 4px; }}
     QToolButton {{ background: {t.background}; color: {t.foreground}; padding: 6px 14px;

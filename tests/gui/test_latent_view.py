@@ -51,6 +51,13 @@ def to_viewport(view: LatentView, x: float, y: float) -> QPoint:
     return view.plot_widget.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
 
 
+def settle(view: LatentView) -> None:
+    """Paint once and let the layout follow: the axes take their tick labels' width at the
+    first paint after the range changes, which moves the plot area a few pixels."""
+    view.grab()
+    QApplication.processEvents()
+
+
 def view_span(view: LatentView) -> tuple[float, float]:
     (x0, x1), (y0, y1) = view.plot_widget.getPlotItem().vb.viewRange()
     return x1 - x0, y1 - y0
@@ -69,6 +76,9 @@ def test_each_class_drawn_in_its_colour_with_a_legend(view: LatentView) -> None:
     data = points[0].data
     colours = [b.color().name() for b in data["brush"]]
     assert colours == [palette.class_color(int(c)).name() for c in np.sort(labels)]
+    # ...and in its shape, the same as its legend entry's
+    assert list(data["symbol"]) == [palette.class_symbol(int(c)) for c in np.sort(labels)]
+    assert [view.class_items()[k].opts["symbol"] for k in range(3)] == ["o", "s", "t1"]
     np.testing.assert_allclose(np.sort(data["x"][-100:]), np.sort(xy[labels == 2, 0]))
     assert view.legend_labels() == list(NAMES)
 
@@ -172,6 +182,7 @@ def test_nearest(view: LatentView) -> None:
 def test_hover_emits_nearest_index_and_leaves(view: LatentView, qtbot) -> None:
     xy, labels = three_classes()
     view.set_points(xy, labels, NAMES)
+    settle(view)
     port = view.plot_widget.viewport()
     with qtbot.waitSignal(view.sample_hovered, timeout=1000) as blocker:
         qtbot.mouseMove(port, to_viewport(view, *xy[7]))
@@ -369,6 +380,7 @@ def test_hover_names_the_sample_and_shows_its_image(view: LatentView, qtbot) -> 
     ids = np.arange(5000, 5000 + len(xy))  # the samples behind the points: not their rows
     images = np.random.default_rng(1).random((len(xy), 28, 28)).astype(np.float32)
     view.set_points(xy, labels, NAMES, ids=ids)
+    settle(view)
     view.sample_hovered.connect(lambda row: view.set_hover_image(images[row] if row >= 0 else None))
     port = view.plot_widget.viewport()
     target = to_viewport(view, *xy[7])
@@ -417,3 +429,52 @@ def test_a_long_title_never_pushes_the_plot_past_the_widget(view: LatentView, qt
     assert item.geometry().width() == view.plot_widget.width()
     legend = item.legend.mapRectToItem(item.vb, item.legend.boundingRect())
     assert legend.right() <= item.vb.boundingRect().right()  # the legend is all on the plot
+
+
+FASHION = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)  # fmt: skip
+
+
+def ten_classes(n: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 10, n)
+    return rng.normal(scale=4.0, size=(10, 2))[labels] + rng.normal(size=(n, 2)), labels
+
+
+@pytest.mark.parametrize("size", [(600, 500), (400, 350), (1000, 350)])
+def test_the_legend_never_hides_points(view: LatentView, qtbot, size: tuple[int, int]) -> None:
+    xy, labels = ten_classes()
+    view.resize(*size)
+    view.set_points(xy, labels, FASHION)
+    settle(view)
+    item = view.plot_widget.getPlotItem()
+    legend = item.legend
+    box, area = legend.sceneBoundingRect(), item.vb.sceneBoundingRect()
+    assert not box.intersects(area), (box, area)
+    shown = view.plot_widget.mapToScene(view.plot_widget.viewport().rect()).boundingRect()
+    assert shown.contains(box)  # all of it on screen
+    # No point is drawn under it: every drawn point maps into the plot area.
+    vb = item.vb
+    for k in range(10):
+        for x, y in view.drawn_points(k)[::50]:
+            assert not box.contains(vb.mapViewToScene(QPointF(x, y)))
+    # Its entries still hide and show their classes there.
+    sample = legend.items[7][0]
+    where = view.plot_widget.mapFromScene(sample.mapToScene(sample.boundingRect().center()))
+    qtbot.mouseClick(view.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert not view.class_items()[7].isVisible() and len(view.drawn_points(7)) == 0
+
+
+def test_the_legend_follows_the_plot_as_it_resizes(view: LatentView, qtbot) -> None:
+    xy, labels = ten_classes()
+    view.set_points(xy, labels, FASHION)
+    item = view.plot_widget.getPlotItem()
+    for size in ((1000, 350), (500, 600), (400, 350), (900, 700)):
+        view.resize(*size)
+        settle(view)
+        assert not item.legend.sceneBoundingRect().intersects(item.vb.sceneBoundingRect())
+    view.set_points(xy, labels, ())  # shorter names: fewer rows
+    settle(view)
+    assert not item.legend.sceneBoundingRect().intersects(item.vb.sceneBoundingRect())

@@ -1,14 +1,17 @@
-"""LossPlot: batch buffers, debiased smoothing, epoch curves, log axis, clear, stage markers."""
+"""LossPlot: batch buffers, debiased smoothing, epoch curves, log axis, clear, stage markers,
+a legend beside the curves and log tick labels that never overlap."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import combinations
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QPicture
+from PySide6.QtWidgets import QApplication, QCheckBox
 
 from aeviewer.gui import palette
 from aeviewer.gui.widgets.loss_plot import BATCH_REDRAW_MS, LossPlot
@@ -240,3 +243,98 @@ def test_legend_stays_small_on_a_small_plot(plot: LossPlot) -> None:
     plot.add_epoch(1.0, VAE_LOGS)  # a VAE: five entries, the per-batch curve still not one
     assert len(legend.items) == 5
     assert "train (per batch)" not in [label.text for _, label in legend.items]
+
+
+def settle(plot: LossPlot) -> None:
+    """Paint and let the layout follow (axes take their labels' width at a paint)."""
+    for _ in range(2):
+        plot.grab()
+        QApplication.processEvents()
+
+
+def vae_run(plot: LossPlot, epochs: int = 10) -> None:
+    """A VAE's curves: per-batch losses, and per epoch total, validation, reconstruction, KL."""
+    x = np.arange(40 * epochs) / 40.0
+    feed(plot, 0.3 * np.exp(-x / 2) + 0.02)
+    plot.flush()
+    for e in range(1, epochs + 1):
+        rec = 0.3 * np.exp(-e / 2) + 0.02
+        plot.add_epoch(
+            float(e),
+            {
+                "loss": rec + 0.01,
+                "val_loss": rec + 0.015,
+                "reconstruction_loss": rec,
+                "kl_loss": 0.01 + 0.0005 * e,
+            },
+        )
+
+
+@pytest.mark.parametrize(
+    ("size", "side"),
+    [((600, 400), "bottom"), ((336, 298), "bottom"), ((600, 180), "right"), ((320, 180), None)],
+)
+def test_the_legend_never_covers_the_curves(
+    plot: LossPlot, size: tuple[int, int], side: str | None
+) -> None:
+    plot.resize(*size)
+    vae_run(plot)
+    settle(plot)
+    item = plot.plot_widget.getPlotItem()
+    legend = item.legend
+    assert legend.isVisible() and len(legend.items) == 5
+    if side is not None:  # under the curves, or beside them in a wide and short plot
+        assert legend.side() == side
+    box, area = legend.sceneBoundingRect(), item.vb.sceneBoundingRect()
+    assert not box.intersects(area), (legend.side(), box, area)
+    assert area.width() > 40 and area.height() > 30  # the curves keep room of their own
+    shown = plot.plot_widget.mapToScene(plot.plot_widget.viewport().rect()).boundingRect()
+    assert shown.contains(box)  # all of it on screen
+
+
+def tick_label_rects(axis: pg.AxisItem) -> list[QRectF]:
+    """The rectangles the axis draws its tick labels in, as its own paint computes them."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.setFont(axis.style["tickFont"])
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [rect for rect, _, _ in texts]
+
+
+@pytest.mark.parametrize(
+    "losses",
+    [
+        np.geomspace(0.9, 0.02, 200),  # within two decades: pyqtgraph labels every mantissa
+        np.geomspace(5.0, 1e-4, 200),  # several decades
+        np.linspace(0.35, 0.3, 200),  # inside one step of mantissas
+    ],
+)
+def test_log_tick_labels_never_overlap_on_a_short_plot(plot: LossPlot, losses: np.ndarray) -> None:
+    plot.resize(500, 150)
+    feed(plot, losses)
+    plot.flush()
+    plot.set_log_y(True)
+    settle(plot)
+    item = plot.plot_widget.getPlotItem()
+    assert item.vb.height() < 110  # a short plot indeed
+    rects = tick_label_rects(item.getAxis("left"))
+    assert len(rects) >= 2  # still a scale to read
+    for a, b in combinations(rects, 2):
+        assert not a.intersects(b), (a, b)
+
+
+def test_a_narrow_kl_range_on_log_axes_still_has_labels(plot: LossPlot) -> None:
+    vae_run(plot)  # KL from 0.0105 to 0.015: no mantissa 1..9 inside
+    plot.set_log_y(True)
+    settle(plot)
+    right = plot.plot_widget.getPlotItem().getAxis("right")
+    rects = tick_label_rects(right)
+    assert len(rects) >= 2
+    for a, b in combinations(rects, 2):
+        assert not a.intersects(b)
+    values = [v for _, level in right.tickValues(*right.range, right.height()) for v in level]
+    labels = right.tickStrings(values, 1.0, 1.0)
+    assert "0.012" in labels  # two digits where one would read "0.01" twice

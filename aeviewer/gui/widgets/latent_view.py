@@ -5,7 +5,9 @@ class copied to its points: no per-point Python), and the point under the mouse 
 numpy: ``sigClicked``/``pointsAt`` build a SpotItem per point (about 90 ms at 70k points;
 pyqtgraph#217, #2396). One item rather than one per class: every paint of the view paid each
 item's culling and coordinate mapping, a third of a 10-class paint. Each class keeps an empty
-item of its own for its legend entry, whose click hides or shows the class."""
+item of its own for its legend entry, whose click hides or shows the class. Each class has a
+marker shape as well as a colour (palette.class_symbol); the legend sits outside the plot
+area (OutsideLegend), never on the points."""
 
 from __future__ import annotations
 
@@ -21,11 +23,13 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 from aeviewer.gui import palette
 from aeviewer.gui.throttle import Throttle
 from aeviewer.gui.widgets.image_tile import ImageTile
+from aeviewer.gui.widgets.plot_legend import OutsideLegend
 
 if TYPE_CHECKING:
     from aeviewer.gui.input_gate import InputGate
 
 POINT_PX = max(8, round(palette.BASE_POINT_SIZE * 0.75))  # data points: readable, not blobs
+LEGEND_SYMBOL_PX = 15  # a legend entry's marker: its shape must read from the back row
 # The drawn digit's star follows the pen at most this often: moving it repaints the scatter
 # (milliseconds of every class's points), which must not delay the reconstruction of each stroke.
 # With an input gate (set_input_gate) it moves when the pen is lifted (or each second of a long
@@ -42,7 +46,7 @@ class _QuietScatter(pg.ScatterPlotItem):
 
     data: np.ndarray  # pyqtgraph's record array: x, y, size, symbol, pen, brush, ..., sourceRect
     _rect: tuple[Any, Any, float, QRectF] | None = None
-    _styles: tuple[Any, ...] = ()  # the brush of each run of the last set_runs
+    _styles: tuple[Any, ...] = ()  # the (brush, symbol) of each run of the last set_runs
     _counts: tuple[int, ...] = ()
 
     def boundingRect(self) -> QRectF:
@@ -70,19 +74,25 @@ class _QuietScatter(pg.ScatterPlotItem):
         ev.ignore()
 
     def set_runs(
-        self, x: np.ndarray, y: np.ndarray, counts: Sequence[int], brushes: Sequence[Any]
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        counts: Sequence[int],
+        brushes: Sequence[Any],
+        symbols: Sequence[str],
     ) -> None:
-        """Show points at ``x``, ``y`` in runs: the first ``counts[0]`` with ``brushes[0]``, and
-        so on, later runs drawn on top. ``setData`` looks up every point's symbol in the atlas
-        (~1.5 µs a point); here one record per run is styled and copied to the run's points."""
+        """Show points at ``x``, ``y`` in runs: the first ``counts[0]`` with ``brushes[0]`` and
+        ``symbols[0]``, and so on, later runs drawn on top. ``setData`` looks up every point's
+        symbol in the atlas (~1.5 µs a point); here one record per run is styled and copied to
+        the run's points."""
         n = int(x.shape[0])
         if n == 0:
             self.clear()
             return
-        styles = tuple(brushes)
+        styles = tuple(zip(brushes, symbols, strict=True))
         if self._styles != styles or len(self.data) != n or self._counts != tuple(counts):
             k = len(styles)
-            self.setData(x=np.zeros(k), y=np.zeros(k), brush=list(styles))
+            self.setData(x=np.zeros(k), y=np.zeros(k), brush=list(brushes), symbol=list(symbols))
             data = np.repeat(self.data, counts)
             data["item"] = None
             self.data = data
@@ -171,7 +181,7 @@ class LatentView(QWidget):
             title.setMinimumWidth(0)
 
         title.updateMin = update_title_min
-        self._legend = item.addLegend(offset=(-10, 10), labelTextSize="13pt", verSpacing=-4)
+        self._legend = OutsideLegend(item, labelTextSize="13pt", verSpacing=-4, horSpacing=8)
         self._legend.hide()  # an empty legend is a stray box
         for name in ("bottom", "left"):
             # The axes (and the grid they draw) change only with the view range: repaint them
@@ -256,8 +266,13 @@ class LatentView(QWidget):
             del self._classes[key]
         for key in self._index:
             if key not in self._classes:
-                brush = palette.class_brush(0 if key is None else key)
-                proxy = pg.ScatterPlotItem(pen=None, brush=brush, size=POINT_PX)
+                label = 0 if key is None else key
+                proxy = pg.ScatterPlotItem(
+                    pen=None,
+                    brush=palette.class_brush(label),
+                    symbol=palette.class_symbol(label),
+                    size=LEGEND_SYMBOL_PX,
+                )
                 proxy.visibleChanged.connect(self._draw_points)  # its legend entry clicked
                 self._classes[key] = proxy
         self._draw_points()
@@ -292,7 +307,8 @@ class LatentView(QWidget):
             self._points.clear()
             return
         brushes = [self._classes[k].opts["brush"] for k in keys]
-        self._points.set_runs(np.concatenate(xs), np.concatenate(ys), counts, brushes)
+        symbols = [self._classes[k].opts["symbol"] for k in keys]
+        self._points.set_runs(np.concatenate(xs), np.concatenate(ys), counts, brushes, symbols)
 
     def _update_index(self, labels: np.ndarray | None, n: int) -> None:
         if labels is None:
@@ -315,7 +331,6 @@ class LatentView(QWidget):
         self._legend_key = key
         self._legend.clear()
         self._legend.setVisible(bool(keys))
-        self._legend.setColumnCount(2 if len(keys) > 5 else 1)
         for k in keys:
             self._legend.addItem(self._classes[k], self._class_name(k))
 
@@ -678,10 +693,7 @@ class LatentView(QWidget):
         self._legend.setLabelTextColor(t.foreground)
         for _, label in self._legend.items:  # setLabelTextColor does not re-render old labels
             label.setText(label.text)
-        # Rows shrink back after presenter mode's larger labels: updateSize alone keeps the
-        # stretched rows (its size comes from the items' current heights).
-        self._legend.resize(self._legend.layout.preferredSize())
-        self._legend.updateSize()
+        self._legend.updateSize()  # presenter mode's larger labels, and back
         accent = palette.pen(t.accent, 3.0)
         self._path.setPen(accent)
         self._click_item.setPen(accent)

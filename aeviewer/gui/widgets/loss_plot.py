@@ -2,7 +2,8 @@
 
 Per-batch points arrive about 20 times a second in small chunks, so they go into growing numpy
 buffers (capacity doubling) and the curves get views of them, with clip-to-view and automatic
-downsampling so a long run stays cheap to draw.
+downsampling so a long run stays cheap to draw. The legend sits outside the plot area
+(OutsideLegend) and a log axis labels only the ticks whose labels have room (_LogAxis).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from aeviewer.core.stages import stage_label
 from aeviewer.gui import palette
 from aeviewer.gui.throttle import Throttle
+from aeviewer.gui.widgets.plot_legend import OutsideLegend
 
 if TYPE_CHECKING:
     from aeviewer.gui.input_gate import InputGate
@@ -107,6 +109,53 @@ def _nice_step(span: float) -> float:
     return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw)
 
 
+class _LogAxis(pg.AxisItem):
+    """An axis whose log mode labels only ticks with room for their labels.
+
+    pyqtgraph labels every mantissa 2..9 of a decade once fewer than three decades show; near
+    the top of a decade they are a few pixels apart and their labels pile on each other. Here
+    decades come first, then 5, 2, 3 and the rest, each kept only if its label clears those
+    kept already; decades are thinned too when even they do not fit. A range within one step
+    of mantissas (a KL term from 0.011 to 0.015) gets tenths of them, as "0.012".
+    """
+
+    _MANTISSAS = (5.0, 2.0, 3.0, 4.0, 6.0, 7.0, 8.0, 9.0)  # after the decades, in this order
+    _FINE = tuple(m / 10 for m in range(11, 100) if m % 10)  # 1.1 .. 9.9, if fewer than two fit
+
+    def logTickValues(
+        self, minVal: float, maxVal: float, size: float, stdTicks: object
+    ) -> list[tuple[float | None, list[float]]]:
+        lo, hi = sorted((float(minVal), float(maxVal)))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or size <= 0:
+            return []
+        gap = self._label_height() / (size / (hi - lo))  # a label's height, in decades
+        decades = range(math.floor(lo), math.ceil(hi) + 1)
+        step = max(1, math.ceil(gap))  # decades too close for their labels: every step-th one
+        major = [float(d) for d in decades if d % step == 0 and lo <= d <= hi]
+        minor: list[float] = []
+        for mantissas in (self._MANTISSAS, self._FINE):
+            if step > 1 or (mantissas is self._FINE and len(major) + len(minor) >= 2):
+                break
+            for m in mantissas:
+                for d in decades:
+                    v = d + math.log10(m)
+                    if lo <= v <= hi and all(abs(v - k) >= gap for k in major + minor):
+                        minor.append(v)
+        return [(None, major), (None, sorted(minor))]
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        strings = super().logTickStrings(values, scale, spacing)  # one significant digit
+        for i, v in enumerate(values):
+            mantissa = 10 ** (v - math.floor(v + 1e-9))
+            if abs(mantissa - round(mantissa)) > 1e-6:  # a tenth (1.5, 2.5, ...): two digits
+                strings[i] = f"{10**v * scale:.2g}"
+        return strings
+
+    def _label_height(self) -> float:
+        font = self.style["tickFont"] or self.font()
+        return QFontMetricsF(font).height() + 2.0
+
+
 class _Extent(pg.GraphicsObject):
     """Invisible item whose data bounds are the curves' bounds rounded out to a step.
 
@@ -164,10 +213,10 @@ class LossPlot(QWidget):
         # the GUI thread a third of its time. They are drawn at most every BATCH_REDRAW_MS.
         self._batch_redraw = Throttle(self._draw_batches, BATCH_REDRAW_MS, self)
 
-        self._plot = pg.PlotWidget()
+        self._plot = pg.PlotWidget(axisItems={"left": _LogAxis("left"), "right": _LogAxis("right")})
         item = self._plot.getPlotItem()
         item.setMenuEnabled(False, enableViewBoxMenu=None)  # its own "Log Y" would bypass ours
-        self._legend = item.addLegend(offset=(-10, 10), labelTextSize="12pt", verSpacing=-4)
+        self._legend = OutsideLegend(item, labelTextSize="12pt", verSpacing=-4, horSpacing=4)
         self._legend.hide()  # until a curve has data: an empty legend is a stray box
         self._extent = _Extent()
         item.addItem(self._extent)
@@ -366,8 +415,8 @@ class LossPlot(QWidget):
             movable=False,
             label=stage_label(text).replace("{", "{{").replace("}", "}}"),  # a format string
             labelOpts={
-                # Right of the line, low (the legend covers the top of a small loss dock),
-                # every other one lower still: markers an epoch apart keep their labels apart.
+                # Right of the line, low, every other one lower still: markers an epoch
+                # apart keep their labels apart.
                 "position": 0.3 - 0.14 * (len(self._stages) % 2),
                 "anchors": [(0, 0.5), (0, 0.5)],
                 "color": t.foreground,
@@ -559,10 +608,7 @@ class LossPlot(QWidget):
         self._legend.setLabelTextColor(t.foreground)
         for _, label in self._legend.items:  # setLabelTextColor does not re-render old labels
             label.setText(label.text)
-        # Rows shrink back after presenter mode's larger labels: updateSize alone keeps the
-        # stretched rows (its size comes from the items' current heights).
-        self._legend.resize(self._legend.layout.preferredSize())
-        self._legend.updateSize()
+        self._legend.updateSize()  # presenter mode's larger labels, and back
         for key in self._curves:
             self._style_curve(key)
         self._style_right_axis()

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+
+# The symbols are text, so they take the button's text colour in every theme (the style's
+# media icon is a dark triangle, lost on the dark theme). "❚❚": DejaVu Sans has no "⏸".
+PLAY_TEXT = "▶ Play"
+PAUSE_TEXT = "❚❚ Pause"
 
 
 class TimelineBar(QWidget):
@@ -19,9 +24,8 @@ class TimelineBar(QWidget):
     def __init__(self, parent: QWidget | None = None, interval_ms: int = 700) -> None:
         super().__init__(parent)
         self._epochs = 0
-        self.play_button = QPushButton("Play")
+        self.play_button = QPushButton(PLAY_TEXT)
         self.play_button.setCheckable(True)
-        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.setToolTip("Replay the run epoch by epoch")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
@@ -90,7 +94,7 @@ class TimelineBar(QWidget):
             self._timer.start()
         else:
             self._timer.stop()
-        self.play_button.setText("Pause" if on else "Play")
+        self.play_button.setText(PAUSE_TEXT if on else PLAY_TEXT)
         self.play_toggled.emit(on)
 
     def _on_timer_timeout(self) -> None:
