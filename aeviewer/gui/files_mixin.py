@@ -56,6 +56,8 @@ class SessionView:
     #: The PCA plane's axes on screen, (2, k): a refit on the same codes may flip their signs.
     pca_axes: np.ndarray | None = None
     point: tuple[float, float] | None = None  # the decoded point
+    #: What the user chose in the lesson (LessonMixin.lesson_state), checked on restoring.
+    lesson_state: dict[str, Any] | None = None
 
 
 def session_view(history: RunHistory) -> SessionView:
@@ -94,6 +96,10 @@ def session_view(history: RunHistory) -> SessionView:
             px, py = (float(v) for v in view["point"])
             if math.isfinite(px) and math.isfinite(py):
                 point = (px, py)
+        # The lesson panel's state is checked value by value as it is restored: a damaged
+        # one falls back to the panel's defaults and never stops the run from opening.
+        saved_lesson = view.get("lesson")
+        lesson_state = dict(saved_lesson) if isinstance(saved_lesson, dict) else None
     except (TypeError, ValueError) as exc:
         raise ValueError(f"its settings are damaged ({exc})") from None
     options.validate()
@@ -112,6 +118,7 @@ def session_view(history: RunHistory) -> SessionView:
         epoch if 0 < epoch <= len(history) else 0,
         axes,
         point,
+        lesson_state,
     )
 
 
@@ -180,6 +187,7 @@ class FilesMixin(WindowState):
     session_model: bytes | None = None  # model.keras of an opened session
     _session_history: RunHistory | None = None  # the history that model belongs to
     set_state_from_session: Callable[[RunHistory], None]
+    lesson_state: Callable[[], dict[str, Any]]
 
     def _save_name(self, title: str, default: str, filters: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.as_widget(), title, default, filters)
@@ -247,13 +255,15 @@ class FilesMixin(WindowState):
 
     def view_state(self) -> dict[str, Any]:
         """What the views show now, for a session to come back exactly: the noise levels, the
-        time machine's epoch, the PCA plane's axes and the decoded point (plain JSON data)."""
+        time machine's epoch, the PCA plane's axes, the decoded point and the lesson panel's
+        state (plain JSON data)."""
         proj = self.projection
         return {
             "noise": [float(v) for v in self.noise_panel.noise()],
             "epoch": int(self.timeline.current()),
             "pca_axes": proj.components.tolist() if proj and proj.kind == "pca" else None,
             "point": list(self.clicked_point) if self.clicked_point else None,
+            "lesson": self.lesson_state(),
         }
 
     def session_history(self) -> RunHistory:

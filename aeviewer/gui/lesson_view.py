@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ GENERATED = 16  # images in the generation panel
 TRAIN_CODES_MAX = 2000  # training samples encoded to fit the generation lesson's Gaussian
 ANOMALY_MAX = 2000  # validation samples scored at each epoch end (MNIST has 10,000)
 TOP_K = 6  # worst reconstructions shown
+ERROR_RANGE = (0.0, 1.0)  # the reconstruction MSE of samples in [0, 1]
 LADDER_SAMPLES = 100
 MANIFOLD_DEBOUNCE_MS = 250  # after the scatter stops moving, decode the grid again
 START_MESSAGE = "Press Start: this panel fills in after the first epoch"
@@ -161,6 +163,50 @@ class LessonMixin(WindowState):
         self._last_epoch_x = 0.0
         self._clear_lesson_marks()
 
+    # -- what a session keeps ------------------------------------------------------------
+    def lesson_state(self) -> dict[str, Any]:
+        """What the user chose in the open lesson, as plain JSON data for a session: the
+        panel's controls (:meth:`LessonPanel.state`), the interpolation's pair, whether the
+        anomaly threshold was dragged, and the draw of the generated samples (``{}`` with no
+        lesson open)."""
+        lesson, panel = self.lesson, self.lesson_panel
+        if lesson is None:
+            return {}
+        return {
+            "lesson": lesson.name,
+            "panel": panel.state() if isinstance(panel, panels.LessonPanel) else {},
+            "pair": [int(i) for i in self.pair[:2]],
+            "threshold_moved": bool(self._threshold_moved),
+            "generation_seed": int(self._generation_seed),
+        }
+
+    def restore_lesson_state(self, state: Mapping[str, Any]) -> None:
+        """Bring back a :meth:`lesson_state` saved with the lesson now open (after
+        :meth:`open_lesson` and the session's data), silently: no refresh, run or job starts,
+        so the caller's one refresh draws it. A state of another lesson is ignored; a damaged
+        value keeps its default (a session file may be old or hostile)."""
+        lesson, panel, ds = self.lesson, self.lesson_panel, self.dataset
+        if lesson is None or not isinstance(state, Mapping) or state.get("lesson") != lesson.name:
+            return
+        saved = state.get("panel")
+        if isinstance(panel, panels.LessonPanel) and isinstance(saved, Mapping):
+            panel.restore_state(saved)
+        pair = state.get("pair")
+        n = ds.n_val if ds is not None else 0
+        # Two rows of the data (ints, not bools): another data set's rows keep the default pair.
+        if (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(type(i) is int and 0 <= i < n for i in pair)
+        ):
+            self.pair = list(pair)
+        moved = panels.saved_flag(state, "threshold_moved")
+        if moved is not None:
+            self._threshold_moved = moved
+        seed = panels.saved_int(state, "generation_seed", 0, 2**31 - 1)
+        if seed is not None:
+            self._generation_seed = seed
+
     def _apply_lesson_controls(self, lesson: Lesson) -> None:
         c = self.controls
         c.set_dataset(lesson.dataset)
@@ -218,7 +264,7 @@ class LessonMixin(WindowState):
         elif kind == "histogram-sparse":
             panel = panels.HistogramPanel()
         elif kind == "histogram-anomaly":
-            h = panels.HistogramPanel(examples_beside=True)
+            h = panels.HistogramPanel(examples_beside=True, threshold_range=ERROR_RANGE)
             h.threshold_changed.connect(self._on_lesson_panel_threshold_changed)
             self._threshold_moved = False
             panel = h

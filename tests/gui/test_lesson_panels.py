@@ -3,7 +3,11 @@ messages while empty, and both themes."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import math
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -678,3 +682,107 @@ def test_apply_theme_both_ways(qtbot, cls) -> None:
             assert panel.threshold_line().pen.color().name() == t.accent
         qtbot.wait(1)  # a paint in each theme must not raise
         panel.grab()
+
+
+# ---------------------------------------------------------------- session state
+def _interpolation_with_beta() -> InterpolationPanel:
+    panel = InterpolationPanel()
+    panel.show_beta(True)
+    return panel
+
+
+def _compare_with_cloud() -> ComparePanel:
+    panel = ComparePanel()
+    panel.add_leading(CloudView(""))
+    return panel
+
+
+# panel factory, a state unlike its defaults, the signals a restore must not emit
+STATE_CASES: dict[str, tuple[Any, dict[str, Any], tuple[str, ...]]] = {
+    "interpolation": (
+        _interpolation_with_beta,
+        {"alpha": 0.8, "beta": 2.0},
+        ("alpha_changed",),
+    ),
+    "manifold": (ManifoldPanel, {"grid": 9, "overlay": True}, ("grid_size_changed",)),
+    "anomaly": (
+        lambda: HistogramPanel(examples_beside=True, threshold_range=(0.0, 1.0)),
+        {"threshold": 0.042},
+        ("threshold_changed",),
+    ),
+    "generation": (GenerationPanel, {"mode": "vae"}, ("mode_changed", "resample_clicked")),
+    "ladder": (LadderPanel, {"kind": "mask"}, ("kind_changed",)),
+    "cloud": (
+        _compare_with_cloud,
+        {"leading": [{"azimuth": 123.0, "elevation": 40.0}]},
+        (),
+    ),
+}
+
+# Damaged for every key (a bool is a valid "overlay": bools posing as numbers are below).
+DAMAGED_VALUES = (None, "0.5", [1], {"a": 1}, math.nan, math.inf, -math.inf, 1e300, -1e300)
+
+
+def _signals(panel: QWidget, names: tuple[str, ...]) -> list[Any]:
+    found = [getattr(panel, n) for n in names]
+    found += [cloud.view_changed for cloud in panel.findChildren(CloudView)]
+    if isinstance(panel, InterpolationPanel):
+        found.append(panel.beta_control().beta_changed)
+    if isinstance(panel, ManifoldPanel):
+        found.append(panel.overlay_toggled)
+    return found
+
+
+@pytest.mark.parametrize("case", list(STATE_CASES))
+def test_restore_state_brings_back_the_saved_state_silently(qtbot, case: str) -> None:
+    make, wanted, names = STATE_CASES[case]
+    panel = make()
+    _show(qtbot, panel)
+    assert panel.state() != wanted  # defaults differ: a restore that did nothing would fail
+    with contextlib.ExitStack() as stack:
+        for signal in _signals(panel, names):
+            stack.enter_context(qtbot.assertNotEmitted(signal))
+        panel.restore_state(json.loads(json.dumps(wanted)))  # as a session file gives it
+        qtbot.wait(1)
+    assert panel.state() == wanted
+
+
+@pytest.mark.parametrize("case", list(STATE_CASES))
+def test_restore_state_ignores_damaged_values(qtbot, case: str) -> None:
+    make, wanted, _ = STATE_CASES[case]
+    panel = make()
+    _show(qtbot, panel)
+    default = panel.state()
+    keys = [*wanted, "azimuth", "elevation"]
+    for bad in DAMAGED_VALUES:
+        panel.restore_state({key: bad for key in keys})
+        panel.restore_state({"leading": [{key: bad for key in keys}]})
+        panel.restore_state({"leading": bad})
+        assert panel.state() == default, bad
+    junks: tuple[Any, ...] = (None, [], "x", 3, {"unknown": 1}, {"grid": 9.0}, {"grid": 31})
+    for junk in junks:
+        panel.restore_state(junk)
+        assert panel.state() == default, junk
+    wrong: tuple[dict[str, Any], ...] = (
+        *({"mode": "gan"}, {"kind": "salt"}, {"alpha": 1.5}, {"beta": -1}, {"grid": 4}),
+        *({"overlay": 1}, {"elevation": 90.0}, {"azimuth": 400.0}, {"threshold": -0.1}),
+        *({"alpha": True}, {"grid": True}, {"threshold": False}, {"azimuth": True}),  # bools
+    )
+    for bad_choice in wrong:
+        panel.restore_state(bad_choice)
+        panel.restore_state({"leading": [bad_choice]})
+        assert panel.state() == default, bad_choice
+
+
+def test_only_a_threshold_panel_restores_a_threshold(qtbot) -> None:
+    sparse = HistogramPanel()  # the sparse lesson's: no threshold to drag
+    _show(qtbot, sparse)
+    sparse.restore_state({"threshold": 0.3})
+    assert sparse.threshold() is None and sparse.state() == {}
+    anomaly = HistogramPanel(threshold_range=(0.0, 1.0))
+    _show(qtbot, anomaly)
+    assert anomaly.state() == {}  # no line shown yet
+    anomaly.restore_state({"threshold": 1.3})  # beyond any error
+    assert anomaly.threshold() is None
+    anomaly.restore_state({"threshold": 0.3})
+    assert anomaly.threshold() == pytest.approx(0.3) and anomaly.threshold_line().isVisible()

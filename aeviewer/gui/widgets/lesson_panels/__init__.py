@@ -8,11 +8,22 @@ silent, so the main window can push state back without feedback loops. Every pan
 arrive), ``set_unavailable`` (the one line that says why the panel cannot show the data set,
 in place of the content), ``set_note`` (a large bold line over the content) and
 ``apply_theme()``.
+
+A panel with controls of its own keeps them across sessions: ``state()`` returns them as plain
+JSON values, and ``restore_state(state)`` sets them back silently, ignoring unknown keys and
+keeping the default for a damaged value (a session file may be old or hostile).
 """
 
 from __future__ import annotations
 
-from aeviewer.gui.widgets.lesson_panels._base import LessonPanel
+from aeviewer.gui.widgets.lesson_panels._base import (
+    KeepsState,
+    LessonPanel,
+    saved_choice,
+    saved_flag,
+    saved_int,
+    saved_number,
+)
 from aeviewer.gui.widgets.lesson_panels.accuracy import AccuracyPanel
 from aeviewer.gui.widgets.lesson_panels.beta import BetaControl
 from aeviewer.gui.widgets.lesson_panels.cloud3d import CloudView, Plane
@@ -33,10 +44,15 @@ __all__ = [
     "GenerationPanel",
     "HistogramPanel",
     "InterpolationPanel",
+    "KeepsState",
     "LadderPanel",
     "LessonPanel",
     "ManifoldPanel",
     "Plane",
     "SideBySidePanel",
     "StagesPanel",
+    "saved_choice",
+    "saved_flag",
+    "saved_int",
+    "saved_number",
 ]

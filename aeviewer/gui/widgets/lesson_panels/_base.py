@@ -8,6 +8,10 @@ sheet sets ``QWidget { font-size }``, and a style sheet font wins over ``setFont
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection, Mapping
+from typing import Any, Protocol, runtime_checkable
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -15,7 +19,17 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, 
 
 from aeviewer.gui import palette
 
-__all__ = ["LessonPanel", "label_style", "make_plot", "style_plot"]
+__all__ = [
+    "KeepsState",
+    "LessonPanel",
+    "label_style",
+    "make_plot",
+    "saved_choice",
+    "saved_flag",
+    "saved_int",
+    "saved_number",
+    "style_plot",
+]
 
 # role -> (theme colour, point size, bold, italic)
 _ROLES: dict[str, tuple[str, int, bool, bool]] = {
@@ -86,6 +100,52 @@ def style_plot(plot: pg.PlotWidget, x_label: str = "", y_label: str = "", title:
         item.setTitle(title, color=t.foreground, size=f"{palette.pt(TITLE_PT)}pt")
     else:
         item.setTitle(None)
+
+
+@runtime_checkable
+class KeepsState(Protocol):
+    """A widget whose user-set controls a session keeps (as :meth:`LessonPanel.state`)."""
+
+    def state(self) -> dict[str, Any]: ...
+
+    def restore_state(self, state: Mapping[str, Any]) -> None: ...
+
+
+# A session file may be old, damaged or hostile: each reader returns ``None`` (keep the
+# default) for a missing key, a wrong type, a bool posing as a number, NaN or out of range.
+def _saved(state: Any, key: str) -> Any:
+    return state.get(key) if isinstance(state, Mapping) else None
+
+
+def saved_number(
+    state: Mapping[str, Any], key: str, lo: float = -math.inf, hi: float = math.inf
+) -> float | None:
+    """``state[key]`` as a finite float in ``[lo, hi]``, or ``None``."""
+    value = _saved(state, key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and lo <= number <= hi else None
+
+
+def saved_int(state: Mapping[str, Any], key: str, lo: int, hi: int) -> int | None:
+    """``state[key]`` as an int in ``[lo, hi]``, or ``None``."""
+    value = _saved(state, key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if lo <= value <= hi else None
+
+
+def saved_flag(state: Mapping[str, Any], key: str) -> bool | None:
+    """``state[key]`` if it is a bool, else ``None``."""
+    value = _saved(state, key)
+    return value if isinstance(value, bool) else None
+
+
+def saved_choice(state: Mapping[str, Any], key: str, choices: Collection[str]) -> str | None:
+    """``state[key]`` if it is one of ``choices``, else ``None``."""
+    value = _saved(state, key)
+    return value if isinstance(value, str) and value in choices else None
 
 
 def legend_fill() -> QBrush:
@@ -220,6 +280,20 @@ class LessonPanel(QWidget):
         """Re-read :func:`aeviewer.gui.palette.theme` and restyle the panel's labels."""
         for label, role in self._labels:
             label.setStyleSheet(label_style(role))
+
+    # ----------------------------------------------------------------- session state
+    def state(self) -> dict[str, Any]:
+        """What the user set on the panel (sliders, switches, spin boxes), as plain JSON
+        values for a session; ``{}`` for a panel without such controls."""
+        return {}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Set the controls to a :meth:`state` read back from a session, silently (no signal:
+        nothing refreshes, trains or starts a job).
+
+        Unknown keys are ignored; a missing or damaged value (wrong type, NaN, out of range)
+        leaves that control as it is, on a new panel its default.
+        """
 
     # ----------------------------------------------------------------- for subclasses
     def _has_data(self) -> bool:

@@ -8,8 +8,9 @@ points are projected in numpy by :func:`aeviewer.core.analysis.oblique_projectio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,7 +20,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from aeviewer.core.analysis import oblique_projection, plane_grid
 from aeviewer.gui import palette
-from aeviewer.gui.widgets.lesson_panels._base import label_style, make_plot, style_plot
+from aeviewer.gui.widgets.lesson_panels._base import (
+    label_style,
+    make_plot,
+    saved_number,
+    style_plot,
+)
 
 __all__ = ["DEFAULT_AZIMUTH", "DEFAULT_ELEVATION", "CloudView", "Plane"]
 
@@ -169,6 +175,17 @@ class CloudView(QWidget):
     def view(self) -> tuple[float, float]:
         """Azimuth and elevation in degrees."""
         return self._azimuth, self._elevation
+
+    def state(self) -> dict[str, Any]:
+        """The viewpoint the user turned to, for a session."""
+        return {"azimuth": self._azimuth % 360.0, "elevation": self._elevation}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Turn to the saved viewpoint, silently; a damaged angle keeps the current one."""
+        azimuth = saved_number(state, "azimuth", -360.0, 360.0)
+        elevation = saved_number(state, "elevation", -89.0, 89.0)
+        if azimuth is not None or elevation is not None:
+            self.set_view(self._azimuth if azimuth is None else azimuth, elevation)
 
     def projected(self) -> np.ndarray:
         """The points' ``(N, 2)`` positions on the plot in the current view."""

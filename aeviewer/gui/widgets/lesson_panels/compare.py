@@ -8,7 +8,9 @@ its points).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
 from aeviewer.gui.widgets.lesson_panels._base import (
+    KeepsState,
     LessonPanel,
     label_style,
     make_plot,
@@ -58,6 +61,7 @@ class ComparePanel(LessonPanel):
         self._sides: list[_Side] = []
         self._class_names: tuple[str, ...] = ()
         self._legend_classes: list[int] = []
+        self._leading: list[QWidget] = []
         self._plots = QHBoxLayout()
         for _ in range(2):
             plot = make_plot()
@@ -112,6 +116,23 @@ class ComparePanel(LessonPanel):
         """Put ``widget`` before the two plots, e.g. the 3-D data the codes come from."""
         widget.setParent(self)
         self._plots.insertWidget(0, widget, stretch)
+        self._leading.insert(0, widget)
+
+    def state(self) -> dict[str, Any]:
+        """The state of each widget before the plots that keeps one (the 3-D view's angles),
+        in order."""
+        kept = [w.state() for w in self._leading if isinstance(w, KeepsState)]
+        return {"leading": kept} if kept else {}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Give each widget before the plots its saved state, silently."""
+        saved = state.get("leading") if isinstance(state, Mapping) else None
+        if not isinstance(saved, list):
+            return
+        kept = [w for w in self._leading if isinstance(w, KeepsState)]
+        for widget, item in zip(kept, saved, strict=False):
+            if isinstance(item, Mapping):
+                widget.restore_state(item)
 
     def set_class_names(self, names: tuple[str, ...] | list[str]) -> None:
         """Names of the classes in the legend row (default: the class numbers)."""

@@ -9,6 +9,9 @@ samples and a switch between the two.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from aeviewer.gui.widgets.image_tile import ImageTile
-from aeviewer.gui.widgets.lesson_panels._base import LessonPanel
+from aeviewer.gui.widgets.lesson_panels._base import LessonPanel, saved_choice
 
 __all__ = ["MODES", "GenerationPanel"]
 
@@ -146,6 +149,16 @@ class GenerationPanel(LessonPanel):
     def hint(self) -> str:
         """The hint text."""
         return self._hint.text()
+
+    def state(self) -> dict[str, Any]:
+        """The switch's mode."""
+        return {"mode": self._mode}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Check the saved mode's switch, silently (a mode not in :data:`MODES` is ignored)."""
+        mode = saved_choice(state, "mode", MODES)
+        if mode is not None:
+            self.set_mode(mode)
 
     def apply_theme(self) -> None:
         """Re-read the theme: labels and tiles."""

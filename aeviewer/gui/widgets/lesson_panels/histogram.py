@@ -7,7 +7,8 @@ main window shows which samples lie above it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,6 +21,7 @@ from aeviewer.gui.widgets.lesson_panels._base import (
     LessonPanel,
     legend_fill,
     make_plot,
+    saved_number,
     style_plot,
 )
 from aeviewer.gui.widgets.lesson_panels._image_rows import ImageRows
@@ -45,6 +47,10 @@ class HistogramPanel(LessonPanel):
     examples_beside : bool
         Put the worst reconstructions to the right of the plots rather than under them (a
         short dock keeps the histogram's axis and the examples on screen).
+    threshold_range : tuple of float, optional
+        The values a threshold dragged on these histograms can take, e.g. ``(0, 1)`` for the
+        MSE of samples in [0, 1]: :meth:`state` keeps the threshold and :meth:`restore_state`
+        brings back one in this range. ``None``: the panel keeps no threshold.
 
     Signals
     -------
@@ -56,10 +62,15 @@ class HistogramPanel(LessonPanel):
     threshold_changed = Signal(float)
 
     def __init__(
-        self, parent: QWidget | None = None, title: str = "", examples_beside: bool = False
+        self,
+        parent: QWidget | None = None,
+        title: str = "",
+        examples_beside: bool = False,
+        threshold_range: tuple[float, float] | None = None,
     ) -> None:
         super().__init__(title, parent)
         self._setting = False
+        self._threshold_range = threshold_range
         self._plots: list[pg.PlotWidget] = []
         self._curves: list[pg.PlotDataItem] = []
         self._counts: list[np.ndarray] = []
@@ -186,6 +197,21 @@ class HistogramPanel(LessonPanel):
     def threshold_line(self) -> pg.InfiniteLine:
         """The threshold line (for tests: ``setValue`` on it acts as a drag)."""
         return self._line
+
+    def state(self) -> dict[str, Any]:
+        """The threshold, where the panel keeps one and it shows."""
+        value = self.threshold()
+        keeps = self._threshold_range is not None and value is not None
+        return {"threshold": value} if keeps else {}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Show the saved threshold, silently, if it lies in the panel's ``threshold_range``
+        (a panel built without one restores none)."""
+        if self._threshold_range is None:
+            return
+        value = saved_number(state, "threshold", *self._threshold_range)
+        if value is not None:
+            self.set_threshold(value)
 
     # ----------------------------------------------------------------- examples
     def set_examples(

@@ -7,13 +7,16 @@ images. Two strips show the whole path; two large tiles show the current ``a`` o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSlider, QVBoxLayout, QWidget
 
 from aeviewer.gui.widgets.image_tile import ImageTile
-from aeviewer.gui.widgets.lesson_panels._base import LessonPanel
-from aeviewer.gui.widgets.lesson_panels.beta import BetaControl
+from aeviewer.gui.widgets.lesson_panels._base import LessonPanel, saved_number
+from aeviewer.gui.widgets.lesson_panels.beta import BETA_STEPS, BetaControl
 
 __all__ = ["CROSSFADE_TEXT", "DECODED_TEXT", "DEFAULT_STEPS", "InterpolationPanel"]
 
@@ -196,6 +199,22 @@ class InterpolationPanel(LessonPanel):
     def show_beta(self, on: bool) -> None:
         """Show the VAE's β slider row under the images."""
         self._beta.setVisible(on)
+
+    def state(self) -> dict[str, Any]:
+        """The slider's ``a``, and β while the β row shows."""
+        state: dict[str, Any] = {"alpha": self.alpha()}
+        if not self._beta.isHidden():
+            state["beta"] = self._beta.beta()
+        return state
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Set ``a`` and β from :meth:`state`, silently; damaged values keep the defaults."""
+        alpha = saved_number(state, "alpha", 0.0, 1.0)
+        if alpha is not None:
+            self.set_alpha(alpha)
+        beta = saved_number(state, "beta", min(BETA_STEPS), max(BETA_STEPS))
+        if beta is not None:
+            self._beta.set_beta(beta)
 
     def apply_theme(self) -> None:
         """Re-read the theme: labels and every tile."""

@@ -7,6 +7,7 @@ drawn dashed in the muted colour so the models' lines stand out against it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,6 +21,7 @@ from aeviewer.gui.widgets.lesson_panels._base import (
     LessonPanel,
     legend_fill,
     make_plot,
+    saved_choice,
     style_plot,
 )
 
@@ -178,6 +180,16 @@ class LadderPanel(LessonPanel):
     def plot_widget(self) -> pg.PlotWidget:
         """The plot."""
         return self._plot
+
+    def state(self) -> dict[str, Any]:
+        """The noise kind the switch shows."""
+        return {"kind": self._kind}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Check the saved noise kind, silently (a kind not in :data:`KINDS` is ignored)."""
+        kind = saved_choice(state, "kind", KINDS)
+        if kind is not None:
+            self.set_kind(kind)
 
     def apply_theme(self) -> None:
         """Re-read the theme: plot, lines, legend and labels."""

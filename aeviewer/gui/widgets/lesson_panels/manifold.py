@@ -7,12 +7,15 @@ find a class's region in both; :func:`aeviewer.core.analysis.manifold_grid` make
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from aeviewer.gui.widgets.image_tile import ImageTile
-from aeviewer.gui.widgets.lesson_panels._base import LessonPanel
+from aeviewer.gui.widgets.lesson_panels._base import LessonPanel, saved_flag, saved_int
 
 __all__ = ["DEFAULT_GRID", "GRID_RANGE", "ManifoldPanel"]
 
@@ -155,6 +158,19 @@ class ManifoldPanel(LessonPanel):
             self._overlay.setChecked(on)
         finally:
             self._setting = False
+
+    def state(self) -> dict[str, Any]:
+        """The grid size and whether the grid is drawn under the scatter."""
+        return {"grid": self.grid_size(), "overlay": self.overlay()}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Set the grid size and the overlay box from :meth:`state`, silently."""
+        grid = saved_int(state, "grid", *GRID_RANGE)
+        if grid is not None:
+            self.set_grid_size(grid)
+        overlay = saved_flag(state, "overlay")
+        if overlay is not None:
+            self.set_overlay(overlay)
 
     def apply_theme(self) -> None:
         """Re-read the theme: labels and the mosaic tile."""
