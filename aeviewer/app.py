@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
 
 
+SCREENSHOT_SIZE = (1920, 1080)  # scripted runs without --size
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window; returns the process exit code."""
     from PySide6.QtCore import QTimer
@@ -40,10 +43,10 @@ def run_gui(args: argparse.Namespace) -> int:
     from aeviewer.gui.main_window import MainWindow
 
     scripted = bool(args.screenshot or args.quit_after_epochs)
-    window = MainWindow(dataset, restore=not (args.no_restore or scripted))
+    window = MainWindow(dataset, restore=not (args.no_restore or scripted or args.size))
     apply_arguments(window, args)
-    if scripted:
-        window.resize(1920, 1080)  # screenshots the size of a common projector, everywhere
+    if args.size or scripted:  # screenshots the size of a common projector, everywhere
+        window.resize(*(args.size or SCREENSHOT_SIZE))
     window.show()
     from aeviewer.bench import probe
 

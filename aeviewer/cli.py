@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from aeviewer.runtime import configure_environment, configure_tensorflow
 
 COMMANDS = ("train", "presets", "info", "lessons", "bench")
+MIN_SIZE = (640, 480)  # --size: smaller windows cannot show the views at all
 
 
 class CliError(Exception):
@@ -45,6 +46,20 @@ def _positive_float(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
     return value
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    """``"1280x720"`` as ``(1280, 720)``: a window size in logical pixels."""
+    w, _, h = text.lower().partition("x")
+    try:
+        size = (int(w), int(h))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size like 1280x720, not {text!r}") from None
+    if not (MIN_SIZE[0] <= size[0] <= 16384 and MIN_SIZE[1] <= size[1] <= 16384):
+        raise argparse.ArgumentTypeError(
+            f"must be from {MIN_SIZE[0]}x{MIN_SIZE[1]} to 16384x16384, not {text}"
+        )
+    return size
 
 
 def _int_list(text: str) -> tuple[int, ...]:
@@ -288,6 +303,13 @@ def gui_parser() -> argparse.ArgumentParser:
         help="quit after N epochs (with --screenshot: for docs and smoke tests)",
     )
     p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot before quitting")
+    p.add_argument(
+        "--size",
+        type=_window_size,
+        metavar="WxH",
+        help="window size in logical pixels, e.g. 1280x720, with a fresh layout "
+        "(screenshots default to 1920x1080)",
+    )
     p.add_argument("--theme", choices=("dark", "light"), default=None)
     p.add_argument("--presenter", action="store_true", help="start in presenter mode (F11)")
     p.add_argument("--no-restore", action="store_true", help="ignore the saved window layout")

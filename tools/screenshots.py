@@ -1,7 +1,8 @@
 """Regenerate the README's screenshots with the app itself (`make screenshots`).
 
 Each one is `aeviewer [--lesson NAME] --autostart --quit-after-epochs N --screenshot FILE`,
-run headless (QT_QPA_PLATFORM=offscreen) or on whatever display is set.
+run headless (QT_QPA_PLATFORM=offscreen) or on whatever display is set, at 1920x1080 or at
+`--size WxH` (`python tools/screenshots.py --size 1280x720 anomaly` checks a small projector).
 """
 
 from __future__ import annotations
@@ -16,9 +17,18 @@ from aeviewer.core.lessons import LESSONS
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 
 
-def shoot(args: list[str], name: str) -> None:
+def shoot(args: list[str], name: str, size: list[str]) -> None:
     target = OUT / name
-    cmd = [sys.executable, "-m", "aeviewer", *args, "--autostart", "--screenshot", str(target)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "aeviewer",
+        *args,
+        *size,
+        "--autostart",
+        "--screenshot",
+        str(target),
+    ]
     print(" ".join(cmd[1:]), flush=True)
     env = {**os.environ, "AEVIEWER_SETTINGS": str(OUT / ".screenshots.ini")}
     subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL)
@@ -26,15 +36,19 @@ def shoot(args: list[str], name: str) -> None:
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    only = set(sys.argv[1:])
+    argv = sys.argv[1:]
+    size = argv[argv.index("--size") : argv.index("--size") + 2] if "--size" in argv else []
+    only = set(argv) - set(size)
+    tag = f"-{size[1]}" if size else ""  # the README's own images stay 1920x1080
     if not only or "main" in only:
-        shoot(["--model", "vanilla", "--quit-after-epochs", "20"], "main-window.png")
+        shoot(["--model", "vanilla", "--quit-after-epochs", "20"], f"main-window{tag}.png", size)
     for lesson in LESSONS:
         if only and lesson.name not in only:
             continue
         shoot(
             ["--lesson", lesson.name, "--quit-after-epochs", str(lesson.epochs)],
-            f"lesson-{lesson.name}.png",
+            f"lesson-{lesson.name}{tag}.png",
+            size,
         )
     (OUT / ".screenshots.ini").unlink(missing_ok=True)
     return 0

@@ -51,7 +51,7 @@ from aeviewer.gui.background import BackgroundJobs
 from aeviewer.gui.collector import install_gui_collector
 from aeviewer.gui.files_mixin import FilesMixin
 from aeviewer.gui.input_gate import InputGate
-from aeviewer.gui.layout import scrollable
+from aeviewer.gui.layout import DockLayout, scrollable, tab_docks_on_top
 from aeviewer.gui.lesson_view import LessonMixin
 from aeviewer.gui.relay import run_in_thread, strand
 from aeviewer.gui.throttle import Throttle
@@ -176,9 +176,10 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.preview.set_placeholder("Click the latent space")
         self.canvas_panel = CanvasPanel()
         self.canvas_panel.canvas.set_placeholder("Draw a digit here")
-        self.canvas_panel.canvas.setMinimumSize(260, 260)  # the brush row fits at 1080p
-        self.noise_panel = NoisePanel(tile_size=88)
-        self.gallery = SampleGallery(tile_size=44)
+        # Small enough to share tabs at 1024x768; the layout gives it more where it can.
+        self.canvas_panel.canvas.setMinimumSize(180, 180)
+        self.noise_panel = NoisePanel(tile_size=64)  # the tiles' floor: they grow with room
+        self.gallery = SampleGallery(tile_size=28)  # ten columns in a 1024x768 window's tabs
         self.gallery.set_placeholder("Originals and reconstructions appear after the first epoch")
         self.stage_label = QLabel("")
         self.stage_label.setObjectName("hint")
@@ -222,11 +223,12 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.setDockNestingEnabled(True)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        # Left, the whole height: the controls (as tall as they need: they never scroll) over
-        # the noise sliders and the denoising strip. Right of the latent space: the loss over
-        # the decoded point. Below: the drawing canvas beside the gallery.
+        # A large window's arrangement; self.dock_layout (gui/layout.py) re-arranges the docks
+        # for the window's size. Left: the controls over the noise sliders and the denoising
+        # strip. Right of the latent space: the loss over the decoded point. Below: the
+        # drawing canvas beside the gallery.
         self.controls_dock = self._dock("Controls", self.controls, left, "controls")
-        self.denoise_dock = self._dock("Noise and denoising", self.noise_panel, left, "denoise")
+        self.denoise_dock = self._dock("Denoising", self.noise_panel, left, "denoise")
         self.splitDockWidget(self.controls_dock, self.denoise_dock, Qt.Orientation.Vertical)
         self.loss_dock = self._dock("Loss", self.loss_plot, right, "loss")
         preview_box = QWidget()
@@ -241,6 +243,12 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.splitDockWidget(self.gallery_dock, self.lesson_dock, Qt.Orientation.Horizontal)
         self.lesson_dock.hide()
         self.setCorner(Qt.Corner.BottomLeftCorner, left)  # the left column: the whole height
+        tab_docks_on_top(self)
+        names = ("controls", "denoise", "loss", "preview", "draw", "gallery", "lesson")
+        docks = {n: getattr(self, f"{n}_dock") for n in names}
+        self.dock_layout = DockLayout(
+            self, docks, self.latent_view, lambda: self.presenting, caption=self.caption
+        )
         controls_area = self.controls_dock.widget()
         assert isinstance(controls_area, QScrollArea)
         controls_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -773,9 +781,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.timeline.set_epochs(0)  # the old run's epochs are not this run's
         self.view_epoch = 0
         self.trails.clear()
-        if self.lesson is not None:  # a fresh panel: nothing of the old run's results
-            self._forget_results()
-            self._install_panel(self.lesson)
+        if self.lesson is not None:  # nothing of the old run's results
+            self.clear_lesson_results(running=False)
         self.stage_label.setText("")
         self._progress = ""
         self._update_status()
@@ -1175,6 +1182,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if view.point is not None:
             self.clicked_point = view.point
             self.latent_view.set_click_marker(*view.point)
+        if view.lesson_state is not None:  # before the refresh below, which draws it
+            self.restore_lesson_state(view.lesson_state)
         self._on_timeline_epoch_selected(self.timeline.current())
         if self.projection_kind == "tsne":
             self.start_tsne()
@@ -1221,105 +1230,22 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
     # -- lifetime --------------------------------------------------------------------------
     def apply_default_layout(self) -> None:
-        """Dock sizes as shares of the window: the latent space gets the most room.
+        """Lay the docks out for the window's size (aeviewer/gui/layout.py); the layout then
+        re-balances itself after every resize, change of screen, or panel shown or hidden.
 
-        Left, the whole height: the controls, as tall as they need (they never scroll: at
-        1080p with a preset's knob and a hint they need about 700 px, more than is left
-        above the bottom row; they scrolled there, the learning rate out of sight), then the
-        noise sliders and the denoising strip. Right of the latent space: the loss over the
-        decoded point, large. Below: the drawing canvas and the gallery; in a window too
-        narrow for both they share the row as tabs. Without the controls (presenter mode)
-        the denoising strip joins the bottom row.
+        The latent space, the loss and a lesson's panel keep the most room; at small sizes the
+        denoising strip, the canvas and gallery, the decoded point and then the controls give
+        way to tabs.
         """
-        w, h = self.width(), self.height()
-        lesson = not self.lesson_dock.isHidden()
-        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        left = Qt.DockWidgetArea.LeftDockWidgetArea
-        # The controls never scroll sideways: their dock is as wide as they need in the
-        # current style (sizes change with the stylesheet, so measure here, not at build).
-        area = self.controls_dock.widget()
-        bar = area.verticalScrollBar().sizeHint().width() if isinstance(area, QScrollArea) else 0
-        self.controls.adjustSize()
-        self.controls_dock.setMinimumWidth(self.controls.sizeHint().width() + bar + 12)
-        shown = self.controls_dock.isVisible() and not self.controls_dock.isFloating()
-        self.setCorner(Qt.Corner.BottomLeftCorner, left)
-        if shown and self.dockWidgetArea(self.denoise_dock) != left:
-            self.splitDockWidget(self.controls_dock, self.denoise_dock, vertical)
-        docks = h - self.menuBar().height() - self.statusBar().height()
-
-        def inner(dock: QDockWidget) -> QWidget | None:
-            box = dock.widget()
-            return box.widget() if isinstance(box, QScrollArea) else box
-
-        def min_width(dock: QDockWidget) -> int:
-            widget = inner(dock)
-            return widget.minimumSizeHint().width() + 8 if widget is not None else 0
-
-        left_w = max(self.controls_dock.minimumWidth(), min_width(self.denoise_dock))
-        if shown:
-            self.resizeDocks([self.controls_dock], [left_w], horizontal)
-            title = self.controls_dock.height() - area.height() if area is not None else 0
-            knob = 0 if self.controls.extra_spin.isVisible() else self.controls.lr_spin.height()
-            need = self.controls.sizeHint().height() + max(title, 0)
-            noise = inner(self.denoise_dock)
-            noise_h = noise.minimumSizeHint().height() + max(title, 0) + 4 if noise else 0
-            # Room for the preset's knob (not every preset has one) and a line of hint, as
-            # far as the denoising strip below keeps what it needs.
-            need += min(knob + 24, max(0, docks - need - noise_h))
-            self.resizeDocks(
-                [self.controls_dock, self.denoise_dock], [need, max(1, docks - need)], vertical
-            )
-        rest = w - left_w if shown else w  # the bottom row's width
-        # The canvas and its brush rows, and a lesson's panel, fit the bottom row (they need
-        # more in presenter mode's type).
-        draw_title = self.draw_dock.height() - self.draw_dock.widget().height()
-        canvas = inner(self.draw_dock)
-        fit = canvas.minimumSizeHint().height() + max(draw_title, 0) + 8 if canvas else 0
-        panel = inner(self.lesson_dock)
-        if lesson and panel is not None:
-            fit = max(fit, min(panel.minimumSizeHint().height() + draw_title + 8, docks // 2))
-        bottom = max(330, fit, int(0.38 * docks))
-        # The canvas square: as wide as the row is tall, less its brush rows.
-        draw_w = max(min_width(self.draw_dock), bottom - 2 * max(draw_title, 0) - 70)
-        beside = [] if shown else [self.denoise_dock]  # presenter mode: the strip joins them
-        beside_w = sum(min_width(d) for d in beside)
-        gallery_min = self.gallery.minimumSizeHint().width() + 8
-        tabs = not lesson and draw_w + beside_w + gallery_min > rest
-        if lesson:  # a lesson shows its panel beside the gallery; drawing goes behind a tab
-            self.tabifyDockWidget(self.gallery_dock, self.draw_dock)
-            self.gallery_dock.raise_()
-        elif tabs:
-            self.tabifyDockWidget(self.gallery_dock, self.draw_dock)
-            self.draw_dock.raise_()
-        else:
-            self.splitDockWidget(self.draw_dock, self.gallery_dock, horizontal)
-        if not shown:
-            self.splitDockWidget(self.draw_dock, self.denoise_dock, horizontal)
-        self.resizeDocks([self.gallery_dock], [bottom], vertical)
-        # The loss over the decoded point, beside the latent space.
-        top = docks - bottom
-        self.resizeDocks([self.loss_dock], [int((0.22 if shown else 0.28) * w)], horizontal)
-        self.resizeDocks(
-            [self.loss_dock, self.preview_dock], [int(0.48 * top), int(0.52 * top)], vertical
-        )
-        if lesson:
-            self.resizeDocks(
-                [self.gallery_dock, self.lesson_dock],
-                [int(0.42 * rest), int(0.58 * rest)],
-                horizontal,
-            )
-        elif not tabs:
-            # The canvas and (presenter mode) the denoising strip as narrow as they fit, the
-            # gallery's ten columns the rest.
-            row = [self.draw_dock, *beside, self.gallery_dock]
-            sizes = [draw_w, *[min_width(d) for d in beside], rest - draw_w - beside_w]
-            self.resizeDocks(row, sizes, horizontal)
+        self.dock_layout.apply()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self._laid_out:
             self._laid_out = True
             QTimer.singleShot(0, self.apply_default_layout)
+        else:  # a layout restored from the last session stays until the window's size changes
+            self.dock_layout.follow()
 
     def _default_geometry(self) -> None:
         """Most of the screen, centred: a projector shows nothing else."""
@@ -1329,7 +1255,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             return
         area = screen.availableGeometry()
         w, h = int(area.width() * 0.94), int(area.height() * 0.94)
-        self.resize(max(w, 1024), max(h, 700))
+        # At least 1024x700, where the screen has room (the docks fit any size from 1024x720).
+        self.resize(min(max(w, 1024), area.width()), min(max(h, 700), area.height()))
         self.move(
             area.x() + (area.width() - self.width()) // 2,
             area.y() + (area.height() - self.height()) // 2,
