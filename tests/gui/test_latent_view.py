@@ -478,3 +478,21 @@ def test_the_legend_follows_the_plot_as_it_resizes(view: LatentView, qtbot) -> N
     view.set_points(xy, labels, ())  # shorter names: fewer rows
     settle(view)
     assert not item.legend.sceneBoundingRect().intersects(item.vb.sceneBoundingRect())
+
+
+def test_a_long_title_wraps_after_its_colon_then_shortens(qtbot) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    from aeviewer.gui import palette
+    from aeviewer.gui.widgets.latent_view import fit_title
+
+    m = QFontMetrics(palette.font(14))
+    title = "PCA of the 30-D codes (62% of variance): clicks decode through the PCA inverse"
+    wide = m.horizontalAdvance(title) + 10
+    assert fit_title(title, m, wide) == (title,)
+    head = "PCA of the 30-D codes (62% of variance):"
+    two = fit_title(title, m, m.horizontalAdvance(head) + 10)
+    assert two == (head, "clicks decode through the PCA inverse")
+    narrow = fit_title(title, m, 120)
+    assert len(narrow) == 2 and all(m.horizontalAdvance(t) <= 120 for t in narrow)
+    assert narrow[0].endswith("…")

@@ -153,11 +153,6 @@ def test_presenter_mode_gives_the_loss_more_room(window: MainWindow, qtbot) -> N
     check(window, (1280, 720))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="latent_view.py cuts a title wider than the plot at both edges; "
-    "it needs to wrap or shorten there, not a larger window",
-)
 def test_the_latent_title_fits_a_1280x720_window(window: MainWindow, qtbot) -> None:
     assert window.open_lesson("anomaly")  # "PCA of the 30-D codes (..% of variance): ..."
     train(window, qtbot)

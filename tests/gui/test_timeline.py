@@ -91,3 +91,15 @@ def test_slider_handles_are_big_enough_to_grab(qtbot, theme: str, scale: float) 
     assert groove.height() >= 8
     assert slider.height() >= handle.height()  # the handle is not cut by its slider
     assert slider.rect().contains(handle)
+
+
+@pytest.mark.parametrize("scale", [1.0, palette.PRESENTER_SCALE])
+def test_the_epoch_label_is_never_cut(qtbot, scale: float) -> None:
+    bar = _bar(qtbot, "dark", scale)
+    bar.resize(500, bar.sizeHint().height())  # a narrow window: the slider gives way
+    for n, at in ((1, 1), (120, 7), (1000, 999)):
+        bar.set_epochs(n)
+        bar.select(at)
+        label = bar.label
+        text = label.fontMetrics().horizontalAdvance(label.text())
+        assert text <= label.contentsRect().width(), (label.text(), label.width())

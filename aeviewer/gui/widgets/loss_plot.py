@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout
 from aeviewer.core.stages import stage_label
 from aeviewer.gui import palette
 from aeviewer.gui.throttle import Throttle
-from aeviewer.gui.widgets.plot_legend import OutsideLegend
+from aeviewer.gui.widgets.plot_legend import OutsideLegend, keep_in_view
 
 if TYPE_CHECKING:
     from aeviewer.gui.input_gate import InputGate
@@ -217,6 +217,7 @@ class LossPlot(QWidget):
         item = self._plot.getPlotItem()
         item.setMenuEnabled(False, enableViewBoxMenu=None)  # its own "Log Y" would bypass ours
         self._legend = OutsideLegend(item, labelTextSize="12pt", verSpacing=-4, horSpacing=4)
+        keep_in_view(self._plot)
         self._legend.hide()  # until a curve has data: an empty legend is a stray box
         self._extent = _Extent()
         item.addItem(self._extent)

@@ -12,7 +12,7 @@ import math
 from typing import Any, NamedTuple
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSizeF, Qt
+from PySide6.QtCore import QRectF, QSizeF, Qt, QTimer
 
 # Cells (row, column, row span, column span) of PlotItem's grid, whose rows are title, top
 # axis, view box, bottom axis and columns left axis, view box, right axis: a row under them all,
@@ -124,10 +124,15 @@ class OutsideLegend(pg.LegendItem):
         """Where the legend leaves the view box the most area, with text at ``scale``."""
         n = len(self.items)
         whole = self._plot.contentsRect()
+        # A legend too wide for the widget widens the plot item past it (the item's minimum
+        # follows the legend's): measure against what the widget shows, not the item.
+        view = self._plot.getViewWidget()
+        shown = view.viewport().width() if view is not None else whole.width()
+        whole_w = min(whole.width(), shown) if shown > 0 else whole.width()
         width, height = self._room()
         sizes = {c: self._size_for(c, scale) for c in range(1, n + 1)}
         # Under the plot: as few rows as fit its width, the entries spread evenly.
-        across = max([c for c in sizes if sizes[c].width() <= whole.width()], default=1)
+        across = max([c for c in sizes if sizes[c].width() <= whole_w], default=1)
         across = math.ceil(n / math.ceil(n / across))
         left_h = max(height - sizes[across].height(), 0.0)
         # Beside it: as few columns as fit its height.
@@ -206,3 +211,32 @@ class OutsideLegend(pg.LegendItem):
 def _points(size: str) -> float:
     """12.0 for ``"12pt"``."""
     return float(str(size).strip().removesuffix("pt"))
+
+
+def keep_in_view(widget: pg.PlotWidget) -> None:
+    """Keep ``widget``'s plot item as large as the widget shows, no larger.
+
+    Qt grows a top-level graphics widget to its layout's minimum whenever that minimum grows
+    (a long title, a legend in one row, for a moment), and pyqtgraph sets the item's size back
+    only when the widget itself is resized: the plot then stayed wider than its widget, its
+    title and legend cut at the edge. Once the minimum allows it, the item fits again.
+    """
+    item = widget.getPlotItem()
+    pending = [False]
+
+    def fit() -> None:
+        pending[0] = False
+        room = widget.viewport().rect()
+        if room.width() > 0 and item.geometry().width() > room.width() + 0.5:
+            # GraphicsView's own setRange (PlotWidget's name forwards to the view box), as
+            # its resizeEvent calls it.
+            rect = QRectF(0, 0, widget.width(), widget.height())
+            pg.GraphicsView.setRange(widget, rect, padding=0, disableAutoPixel=False)
+            widget.updateMatrix()
+
+    def on_geometry_changed() -> None:
+        if not pending[0] and item.geometry().width() > widget.viewport().width() + 0.5:
+            pending[0] = True
+            QTimer.singleShot(0, fit)  # after the layout pass that grew it
+
+    item.geometryChanged.connect(on_geometry_changed)

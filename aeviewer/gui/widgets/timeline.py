@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 # The symbols are text, so they take the button's text colour in every theme (the style's
@@ -32,7 +32,7 @@ class TimelineBar(QWidget):
         self.slider.setPageStep(1)
         self.slider.setToolTip("Drag back through training (← →)")
         self.label = QLabel("no epochs yet")
-        self.label.setMinimumWidth(170)
+        self._fit_label()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(QLabel("Time machine"))
@@ -45,6 +45,16 @@ class TimelineBar(QWidget):
         self.slider.valueChanged.connect(self._on_slider_value_changed)
         self.play_button.toggled.connect(self._on_play_button_toggled)
         self.setEnabled(False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_label()  # presenter mode's larger type
+
+    def _fit_label(self) -> None:
+        """Room for the longest label of a long run, so the bar does not jump as it grows."""
+        longest = "epoch 1000 of 1000"
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(longest) + 8)
 
     def set_epochs(self, n: int, follow: bool = True) -> None:
         """``n`` epochs are recorded; with ``follow``, stay at the live end if already there."""
@@ -108,6 +118,7 @@ class TimelineBar(QWidget):
         self.epoch_selected.emit(self.current())
 
     def _update_label(self) -> None:
+        self._fit_label()
         if not self._epochs:
             self.label.setText("no epochs yet")
         elif self.is_live():
