@@ -118,6 +118,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._finish: FinishReport | None = None
         self._run_key: tuple[Any, ...] | None = None
         self._after_run: Callable[[], None] | None = None  # waits for the run to end
+        self._said_hint = ""  # the controls' hint the banner repeats
         self._progress = ""  # the last "epoch · batch · samples/s" line
         self._epochs_total = 0
         self._settings = settings_store()
@@ -416,7 +417,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         c.dataset_changed.connect(self._on_controls_dataset_changed)
         c.dataset_changed.connect(self._on_controls_model_settings_changed)
         c.model_settings_changed.connect(self._on_controls_model_settings_changed)
-        c.hint_changed.connect(self.say)
+        c.hint_changed.connect(self._on_controls_hint_changed)
         self.latent_view.latent_clicked.connect(self._on_latent_view_latent_clicked)
         self.canvas_panel.canvas.drawing_changed.connect(self.refresh_denoise)
         self.noise_panel.noise_changed.connect(self._on_noise_panel_noise_changed)
@@ -691,12 +692,22 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self.run_requested.emit(trainer)
 
     def say(self, message: str, ms: int = 12_000) -> None:
-        """One line where the eye is: a banner over the latent space and the status bar."""
+        """One line where the eye is: a banner over the latent space and the status bar
+        (``""`` takes the banner away)."""
         self.notice.setText(message)
         self.notice.setVisible(bool(message))
-        self._notice_timer.start(ms)
         if message:
+            self._notice_timer.start(ms)
             self.statusBar().showMessage(message, ms)
+        else:
+            self._notice_timer.stop()
+
+    def _on_controls_hint_changed(self, text: str) -> None:
+        if text:
+            self.say(text)
+        elif self.notice.text() == self._said_hint:  # outdated ("Starting as soon as…")
+            self.say("")
+        self._said_hint = text
 
     def _on_controls_model_settings_changed(self) -> None:
         """Say once, when it flips, that the next Start begins a new model."""

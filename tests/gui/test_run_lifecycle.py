@@ -247,3 +247,15 @@ def test_an_opened_session_is_not_saved_over_another_file(
     assert w.open_session(saved)
     qtbot.wait(300)
     assert w.autosaver.saves == saves and saved.stat().st_mtime_ns == before
+
+
+def test_the_banner_drops_a_message_once_it_is_outdated(window: MainWindow, qtbot) -> None:
+    w = window
+    w.controls.set_hint("Starting as soon as TensorFlow has loaded…")  # as while it loads
+    assert w.notice.isVisible() and "TensorFlow" in w.notice.text()
+    w.start()  # the run began: that line no longer holds
+    assert not w.notice.isVisible()
+    w.say("Opened a file")
+    w.controls.set_hint("")  # another message on the banner stays
+    assert w.notice.isVisible() and w.notice.text() == "Opened a file"
+    finish(w, qtbot)

@@ -174,7 +174,7 @@ class ControlPanel(QWidget):
     open_data_requested = Signal()
     #: The preset, latent dim, classes or the preset's knob changed: what the model would be.
     model_settings_changed = Signal()
-    hint_changed = Signal(str)  # a new non-empty hint: the window repeats it where the eye is
+    hint_changed = Signal(str)  # the window repeats it where the eye is ("": it is outdated)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -387,8 +387,7 @@ class ControlPanel(QWidget):
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
-        if text:
-            self.hint_changed.emit(text)
+        self.hint_changed.emit(text)
 
     # -- slots ------------------------------------------------------------------------
     def _on_pause_button_toggled(self, checked: bool) -> None:

@@ -52,8 +52,10 @@ class TimelineBar(QWidget):
             self._fit_label()  # presenter mode's larger type
 
     def _fit_label(self) -> None:
-        """Room for the longest label of a long run, so the bar does not jump as it grows."""
-        longest = "epoch 1000 of 1000"
+        """Room for the longest label of this run ("epoch 12 of 20"), no more: the slider
+        beside it needs the width."""
+        n = max(self._epochs, 10)
+        longest = f"epoch {n} of {n}"
         self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(longest) + 8)
 
     def set_epochs(self, n: int, follow: bool = True) -> None:
