@@ -1,8 +1,10 @@
 """Regenerate the README's screenshots with the app itself (`make screenshots`).
 
 Each one is `aeviewer [--lesson NAME] --autostart --quit-after-epochs N --screenshot FILE`,
-run headless (QT_QPA_PLATFORM=offscreen) or on whatever display is set, at 1920x1080 or at
-`--size WxH` (`python tools/screenshots.py --size 1280x720 anomaly` checks a small projector).
+run headless (QT_QPA_PLATFORM=offscreen) or on whatever display is set: the main window at
+1280x720 (a common projector mode), the lessons at 1920x1080, or all at `--size WxH`
+(`python tools/screenshots.py --size 1024x768 anomaly` checks a small projector). Their runs
+autosave to a temporary folder, never among the user's recent runs.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from aeviewer.core.lessons import LESSONS
@@ -30,8 +33,13 @@ def shoot(args: list[str], name: str, size: list[str]) -> None:
         str(target),
     ]
     print(" ".join(cmd[1:]), flush=True)
-    env = {**os.environ, "AEVIEWER_SETTINGS": str(OUT / ".screenshots.ini")}
-    subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory(prefix="aeviewer-shots-") as autosaves:
+        env = {
+            **os.environ,
+            "AEVIEWER_SETTINGS": str(OUT / ".screenshots.ini"),
+            "AEVIEWER_AUTOSAVE_DIR": autosaves,
+        }
+        subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL)
 
 
 def main() -> int:
@@ -39,9 +47,11 @@ def main() -> int:
     argv = sys.argv[1:]
     size = argv[argv.index("--size") : argv.index("--size") + 2] if "--size" in argv else []
     only = set(argv) - set(size)
-    tag = f"-{size[1]}" if size else ""  # the README's own images stay 1920x1080
+    tag = f"-{size[1]}" if size else ""  # the README's own images keep their sizes
     if not only or "main" in only:
-        shoot(["--model", "vanilla", "--quit-after-epochs", "20"], f"main-window{tag}.png", size)
+        main_size = size or ["--size", "1280x720"]
+        args = ["--model", "vanilla", "--quit-after-epochs", "20"]
+        shoot(args, f"main-window{tag}.png", main_size)
     for lesson in LESSONS:
         if only and lesson.name not in only:
             continue

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from bad_inputs import tiny_history
+from windows import open_window
 
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.core.session import load_session
@@ -33,11 +34,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def window(qtbot, tiny: Dataset, folder: Path) -> Iterator[MainWindow]:
-    w = MainWindow(tiny, restore=False)
-    w.load_selected_dataset = lambda s: tiny  # type: ignore[method-assign]
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    w = open_window(qtbot, tiny)
     w.controls.set_preset("stacked")
     w.controls.batch_spin.setValue(32)
     yield w

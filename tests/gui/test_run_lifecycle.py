@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bad_inputs import tiny_history
 from PySide6.QtCore import Qt
+from windows import TIMEOUT, open_window
 
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.core.session import load_session
@@ -22,8 +23,6 @@ from aeviewer.gui.autosave import (
     recent_autosaves,
 )
 from aeviewer.gui.main_window import MainWindow
-
-TIMEOUT = 120_000
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +38,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def window(qtbot, tiny: Dataset, folder: Path) -> Iterator[MainWindow]:
-    w = MainWindow(tiny, restore=False)
-    w.load_selected_dataset = lambda s: tiny  # type: ignore[method-assign]
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    w = open_window(qtbot, tiny)
     w.controls.set_preset("stacked")
     w.controls.batch_spin.setValue(32)
     w.controls.epochs_spin.setValue(2)

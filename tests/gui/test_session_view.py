@@ -9,11 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from windows import TIMEOUT, open_window
 
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.gui.main_window import MainWindow
-
-TIMEOUT = 120_000
 
 
 @pytest.fixture(scope="module")
@@ -21,19 +20,10 @@ def tiny() -> Dataset:
     return load_dataset("digits", max_train=128, max_val=60)
 
 
-def make(qtbot, tiny: Dataset) -> MainWindow:
-    w = MainWindow(tiny, restore=False)
-    w.load_selected_dataset = lambda s: tiny  # type: ignore[method-assign]
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
-    return w
-
-
 @pytest.fixture
 def trained(qtbot, tiny: Dataset, tmp_path: Path, monkeypatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(tmp_path / "autosaves"))
-    w = make(qtbot, tiny)
+    w = open_window(qtbot, tiny)
     w.controls.set_preset("stacked")
     w.controls.latent_spin.setValue(6)  # codes shown through PCA
     w.controls.batch_spin.setValue(32)
@@ -62,7 +52,7 @@ def test_pca_orientation_epoch_and_decoded_point_come_back(
     path = tmp_path / "lecture.aevsession"
     w.save_session(path)
     qtbot.waitUntil(path.exists, timeout=TIMEOUT)
-    other = make(qtbot, tiny)
+    other = open_window(qtbot, tiny)
     try:
         assert other.open_session(path)
         assert other.timeline.current() == 2

@@ -7,11 +7,10 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
+from windows import TIMEOUT, open_window
 
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.gui.main_window import MainWindow
-
-TIMEOUT = 120_000
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +22,7 @@ def tiny() -> Dataset:
 def trained(qtbot, tiny: Dataset, tmp_path, monkeypatch) -> Iterator[MainWindow]:
     """A window whose run has finished, with a clicked point and a drawing decoded."""
     monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(tmp_path))
-    w = MainWindow(tiny, restore=False)
-    w.load_selected_dataset = lambda s: tiny  # type: ignore[method-assign]
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    w = open_window(qtbot, tiny, (1400, 900))
     w.controls.set_preset("stacked")
     w.controls.batch_spin.setValue(32)
     w.controls.epochs_spin.setValue(2)

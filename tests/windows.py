@@ -1,0 +1,24 @@
+"""Shared by the GUI tests: a real main window on a small data set, ready to train."""
+
+from __future__ import annotations
+
+from aeviewer.core.datasets import Dataset
+from aeviewer.gui.main_window import MainWindow
+
+TIMEOUT = 120_000  # ms: a first epoch compiles its steps, slowly on a loaded machine
+
+
+def open_window(
+    qtbot, data: Dataset | None = None, size: tuple[int, int] | None = None
+) -> MainWindow:
+    """A shown window whose TensorFlow has loaded; with ``data``, every Start trains on it
+    (the panel's choice is not loaded from disk)."""
+    w = MainWindow(data, restore=False)
+    if data is not None:
+        w.load_selected_dataset = lambda s: data  # type: ignore[method-assign]
+    qtbot.addWidget(w)
+    if size is not None:
+        w.resize(*size)
+    w.show()
+    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    return w
