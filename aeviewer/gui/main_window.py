@@ -956,7 +956,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if report.reason in ("nan", "error"):
             self.show_error(report.message)
         elif report.reason == "completed":
-            self.controls.set_hint(f"Done: {report.message} Click the latent space or draw.")
+            images = self.dataset is not None and self.dataset.is_image
+            what = "Click the latent space or draw." if images else "Hover over the points."
+            self.controls.set_hint(f"Done: {report.message} {what}")
         self.stage_label.setText("")
         if self.trainer is None:  # reset while it ran
             self._set_state("idle")
