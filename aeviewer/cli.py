@@ -13,10 +13,11 @@ import time
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from aeviewer.gui.dock_plan import SMALLEST_WINDOW  # plain numbers, no Qt
 from aeviewer.runtime import configure_environment, configure_tensorflow
 
 COMMANDS = ("train", "presets", "info", "lessons", "bench")
-MIN_SIZE = (640, 480)  # --size: smaller windows cannot show the views at all
+MIN_SIZE = SMALLEST_WINDOW  # --size: the smallest window the layout keeps whole
 
 
 class CliError(Exception):

@@ -98,8 +98,8 @@ def describe_autosave(path: Path) -> str:
     except OSError:
         saved = "?"
     title, epochs = path.stem, None
-    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
-        info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError, ArithmeticError):
+        info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8")[:4096])
         title, epochs = str(info["title"])[:80], int(info["epochs"])
     count = f", {epochs} epoch{'s' if epochs != 1 else ''}" if epochs is not None else ""
     return f"{saved}: {title}{count}"
@@ -181,7 +181,9 @@ class Autosaver(QObject):
         # came, and a run's last autosave was silently lost.
         self._busy = False
         self._token = 0  # the save _on_written belongs to (save_on_close starts its own)
-        self._pending = False
+        # Saves asked for while one is written, oldest first: each keeps the history (and what
+        # its views showed) it was asked for, which a new run may have replaced on screen since.
+        self._pending: dict[int, tuple[RunHistory, dict[str, Any] | None]] = {}
         self._last_key: tuple[Any, ...] | None = None
         self.saves = 0  # completed saves (for tests and the soak)
         self.failures = 0  # failed saves (for the soak)
@@ -193,7 +195,8 @@ class Autosaver(QObject):
     def adopt(self) -> None:
         """The history shown now came from a file (an opened session): save it only once
         something new is recorded, so it never overwrites another run's autosave."""
-        self._last_key = self._key(self._history())
+        history = self._history()
+        self._last_key = self._key(history, self._view_of(history))
 
     def running(self) -> bool:
         """A run is being autosaved (the timer is on)."""
@@ -203,6 +206,9 @@ class Autosaver(QObject):
         """No save is being written and none is waiting to start."""
         return not self._busy and not self._pending
 
+    def _view_of(self, history: RunHistory) -> dict[str, Any] | None:
+        return self._view() if self._view is not None and history is self._history() else None
+
     def on_state_changed(self, state: str) -> None:
         if state in ("running", "paused"):
             if not self._timer.isActive():
@@ -211,20 +217,29 @@ class Autosaver(QObject):
             self._timer.stop()
             self.save_now()  # the run ended (completed, stopped, NaN, error or reset)
 
-    def save_now(self, max_snapshot_bytes: int = MAX_SNAPSHOT_BYTES) -> bool:
-        """Start a save of the current history; False when there is nothing new to save (or
-        when a save is being written: this one then starts once that one is done)."""
+    def save_now(
+        self,
+        max_snapshot_bytes: int = MAX_SNAPSHOT_BYTES,
+        history: RunHistory | None = None,
+        view: dict[str, Any] | None = None,
+    ) -> bool:
+        """Start a save of the current history (or ``history``, with ``view``); False when
+        there is nothing new to save (or when a save is being written: this one then starts
+        once that one is done, with the history and view of now)."""
+        if history is None:
+            history = self._history()
+            view = self._view_of(history)
         if self._busy:
-            self._pending = True
+            self._pending.pop(id(history), None)
+            self._pending[id(history)] = (history, view)  # the latest ask of a run wins
             return False
-        self._pending = False
-        history = self._history()
-        key = self._key(history)
+        self._pending.pop(id(history), None)
+        key = self._key(history, view)
         if key == self._last_key:
-            return False
-        copy = autosave_copy(history, max_snapshot_bytes, self._view() if self._view else None)
+            return self._next_pending()
+        copy = autosave_copy(history, max_snapshot_bytes, view)
         if not any(r.snapshot is not None for r in copy.records):
-            return False  # no finished epoch yet: a session needs one to reopen
+            return self._next_pending()  # no finished epoch yet: a session needs one to reopen
         self._last_key = key
         path = autosave_path(history)
         info = json.dumps({"title": run_title(history), "epochs": len(copy.records)})
@@ -242,36 +257,50 @@ class Autosaver(QObject):
         self._token += 1
         token = self._token
         self._thread = run_in_thread(
-            self, "aeviewer-autosave", work, lambda _r, error: self._on_written(token, error)
+            self,
+            "aeviewer-autosave",
+            work,
+            lambda _r, error: self._on_written(token, error, history, path),
         )
         return True
 
-    def _on_written(self, token: int, error: str) -> None:
-        self._history().release_pages()  # the save read the spilled snapshots' files
+    def _next_pending(self) -> bool:
+        """Start the oldest save still waiting, if any (False when none started)."""
+        while self._pending and not self._busy:
+            history, view = self._pending.pop(next(iter(self._pending)))
+            if self.save_now(history=history, view=view):
+                return True
+        return False
+
+    def _on_written(self, token: int, error: str, history: RunHistory, path: Path) -> None:
+        history.release_pages()  # the save read the spilled snapshots' files
         if error:
             self.failures += 1
             self.failed.emit(f"Autosave failed: {error}")
         else:
             self.saves += 1
-            self.saved.emit(str(self.path()))
+            self.saved.emit(str(path))
         if token != self._token:
             return  # an older save, overtaken by save_on_close's
         self._busy = False
-        if self._pending:
-            self.save_now()
+        self._next_pending()
 
     @staticmethod
-    def _key(history: RunHistory) -> tuple[Any, ...]:
+    def _key(history: RunHistory, view: dict[str, Any] | None = None) -> tuple[Any, ...]:
         """What a save holds: a history with the same key has nothing new. The last epoch's
         snapshot arrives after its record, with no batch in between: a save made between the
-        two left that epoch out, so whether it is whole counts too."""
+        two left that epoch out, so whether it is whole counts too. What the views show counts
+        for a run's own file (a point clicked after Done); a history without a run id (an
+        older session opened) shares the one legacy file and is saved only for new epochs."""
         last_whole = bool(history.records) and history.records[-1].snapshot is not None
+        run = history.settings.get("run_id")
         return (
-            history.settings.get("run_id"),
+            run,
             len(history.records),
             len(history.batch_x),
             sum(len(x) for x in history.batch_x),
             last_whole,
+            json.dumps(view, sort_keys=True, default=str) if run else None,
         )
 
     def save_on_close(self, timeout_s: float = 0.5) -> bool:
@@ -287,7 +316,7 @@ class Autosaver(QObject):
         if not self.wait(timeout_s):
             return False
         self._busy = False  # joined: _on_written's arrival no longer matters
-        self._pending = False
+        self._pending.clear()  # the run on screen comes first in the close's 2 s
         self.save_now(CLOSE_SNAPSHOT_BYTES)
         return True
 

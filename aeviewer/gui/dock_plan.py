@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+SMALLEST_WINDOW = (800, 560)  # under the smallest supported size, 1024x768 or 1280x720
+
 __all__ = ["LESSON", "PLAIN", "Arrangement", "Plan", "Room", "Shares", "plan"]
 
 Group = tuple[str, ...]  # docks sharing one place as tabs; the first is in front at first

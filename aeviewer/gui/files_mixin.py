@@ -100,7 +100,7 @@ def session_view(history: RunHistory) -> SessionView:
         # one falls back to the panel's defaults and never stops the run from opening.
         saved_lesson = view.get("lesson")
         lesson_state = dict(saved_lesson) if isinstance(saved_lesson, dict) else None
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, ArithmeticError) as exc:  # 1e999 read as an int: Overflow
         raise ValueError(f"its settings are damaged ({exc})") from None
     options.validate()
     lesson = str(st["lesson"]) if st.get("lesson") else None
@@ -319,14 +319,16 @@ class FilesMixin(WindowState):
 
         if self.state in ("running", "paused", "stopping"):
             name = Path(path).name
-            if self.state == "stopping" or self.ask(
+            if self.state != "stopping" and not self.ask(
                 f"A run is training. Stop it and open {name}? (The run is autosaved.)",
                 "Stop and open",
             ):
+                return False
+            if self.state in ("running", "paused", "stopping"):  # it may have ended meanwhile
                 self.stop()
                 self._after_run = functools.partial(self._open_after_run, path)
                 self.say(f"Stopping the run, then opening {name}…")
-            return False
+                return False
         try:
             history, model = load_session(path)
             self.set_state_from_session(history)

@@ -35,7 +35,7 @@ __all__ = ["DockLayout", "scrollable", "tab_docks_on_top"]
 
 RELAYOUT_MS = 120  # after the last resize of a drag: one layout, not one per pixel
 COMPACT_LATENT = QSize(360, 220)  # the latent view's floor when nothing fits above it
-SMALLEST_WINDOW = QSize(800, 560)  # under the smallest supported size, 1024x768 or 1280x720
+SMALLEST_WINDOW = QSize(*dock_plan.SMALLEST_WINDOW)
 SCROLLED_CONTROLS = 160  # px of the controls that show where they may scroll
 
 

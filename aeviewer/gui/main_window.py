@@ -593,6 +593,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         if self.continues():
             self._continue_run(s, paused, steps)
             return
+        self._after_run = None  # an open waiting for an earlier run's end is not for this one
         try:
             # A data set loading on a thread is the one chosen last (an opened file is not in
             # the panel's settings until it has loaded): this Start goes on once it is there.
@@ -667,7 +668,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
             and self.trainer is not None
             and f is not None
             and f.reason in ("completed", "stopped")
-            and self.trainer.steps > 0
+            and self.trainer.epochs_done > 0  # not stopped in a greedy run's pretraining
             and self._run_key == self.run_key(self.controls.settings())
         )
 
@@ -675,6 +676,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         """More epochs of the same model, its history, curves and views kept."""
         trainer = self.trainer
         assert trainer is not None
+        self._after_run = None  # an open waiting for an earlier run's end is not for this one
+        self.clear_lesson_results(running=True)  # its comparison job would hold the thread
         first = trainer.epochs_done + 1
         trainer.extend(s.epochs, start_paused=paused, batch_size=s.batch_size)
         trainer.set_learning_rate(s.learning_rate)
@@ -684,6 +687,10 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         self._finish = None
         self._epochs_total = trainer.config.epochs
         self.history.settings["epochs"] = trainer.config.epochs
+        options = trainer.config.model_options().updated(learning_rate=s.learning_rate)
+        self.history.settings["options"] = options.to_dict()  # a session reopens with them
+        batches = -(-trainer.dataset.n_train // options.batch_size)
+        self.loss_plot.set_smoothing(max(0.0, 1.0 - 8.0 / batches))  # about 1/8 epoch
         self.timeline.play(False)
         self.timeline.select(self.timeline.epochs())  # the run goes on at its newest epoch
         self.controls.set_hint("")
@@ -713,14 +720,21 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         """Say once, when it flips, that the next Start begins a new model."""
         if self.state != "finished" or self.trainer is None or self._finish is None:
             return
-        label = "Continue" if self.continues() else "Start new run"
-        if label != self.controls.start_button.text() and label == "Start new run":
+        before = self.controls.start_button.text()
+        self._update_start_label()
+        if before == "Continue" and not self.continues():
             self.say(
                 "Settings changed: the next Start begins a new model "
                 "(the finished run stays in File → Recent runs)."
             )
-        self.controls.set_start_label(label)
         self._update_status()
+
+    def _update_start_label(self) -> None:
+        """Start reads "Continue" when it trains the run on screen on, "Start new run" when a
+        finished run is on screen but the panel asks for another model, else "Start"."""
+        ended = self.state == "finished" and self.trainer is not None and self._finish is not None
+        label = "Continue" if self.continues() else "Start new run" if ended else "Start"
+        self.controls.set_start_label(label)
 
     def toggle_start_pause(self) -> None:
         if self.state in ("idle", "finished"):
@@ -965,7 +979,7 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
         else:
             self._finish = report
             self._set_state("finished")
-            self.controls.set_start_label("Continue" if self.continues() else "Start")
+            self._update_start_label()
             if self.wants_tsne() and self.is_live():
                 self.start_tsne()  # the map of the final codes (a running one restarts on them)
             if report.reason in ("completed", "stopped") and report.epochs_done:

@@ -484,7 +484,7 @@ def test_a_long_title_wraps_after_its_colon_then_shortens(qtbot) -> None:
     from PySide6.QtGui import QFontMetrics
 
     from aeviewer.gui import palette
-    from aeviewer.gui.widgets.latent_view import fit_title
+    from aeviewer.gui.widgets.plot_title import fit_title
 
     m = QFontMetrics(palette.font(14))
     title = "PCA of the 30-D codes (62% of variance): clicks decode through the PCA inverse"

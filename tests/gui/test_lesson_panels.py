@@ -786,3 +786,27 @@ def test_only_a_threshold_panel_restores_a_threshold(qtbot) -> None:
     assert anomaly.threshold() is None
     anomaly.restore_state({"threshold": 0.3})
     assert anomaly.threshold() == pytest.approx(0.3) and anomaly.threshold_line().isVisible()
+
+
+def test_a_plot_title_never_runs_past_a_narrow_panel(qtbot) -> None:
+    """ "Reconstruction error (MSE)" was cut to "Reconstruction error (M" at the panel's
+    minimum width in presenter type: the title now wraps or shortens to the plot."""
+    from PySide6.QtGui import QFontMetrics
+
+    from aeviewer.gui.widgets.lesson_panels._base import make_plot, style_plot
+    from aeviewer.gui.widgets.plot_title import fitted_title
+
+    plot = make_plot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 300)
+    plot.show()
+    style_plot(plot, y_label="count", title="Reconstruction error (MSE)")
+    title = fitted_title(plot)
+    assert title.lines() == ("Reconstruction error (MSE)",)
+    plot.resize(200, 300)
+    qtbot.waitUntil(lambda: title.lines() != ("Reconstruction error (MSE)",))
+    metrics = QFontMetrics(title._font)
+    assert all(metrics.horizontalAdvance(t) <= 200 for t in title.lines())
+    assert title.lines()[0].endswith("…")
+    plot.resize(600, 300)
+    qtbot.waitUntil(lambda: title.lines() == ("Reconstruction error (MSE)",))

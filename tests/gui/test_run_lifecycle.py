@@ -158,7 +158,7 @@ def test_a_run_stopped_by_a_nan_loss_is_not_continued(window: MainWindow, qtbot)
     w.start()
     finish(w, qtbot)
     assert w._finish is not None and w._finish.reason == "nan"
-    assert not w.continues() and w.controls.start_button.text() == "Start"
+    assert not w.continues() and w.controls.start_button.text() == "Start new run"
     first = w.trainer
     w.controls.lr_spin.setValue(1e-3)
     w.controls.epochs_spin.setValue(1)
@@ -229,28 +229,68 @@ def test_autosaves_rotate_and_keep_the_newest_runs(qtbot, folder: Path) -> None:
 
 
 def test_an_opened_session_is_not_saved_over_another_file(
-    window: MainWindow, qtbot, folder: Path
+    window: MainWindow, qtbot, tiny: Dataset, folder: Path
 ) -> None:
+    """Opening a run and closing the window writes nothing: the file stays as it was."""
     w = window
     w.start()
     finish(w, qtbot)
     saved = w.autosaver.path()
-    before = saved.stat().st_mtime_ns
-    saves = w.autosaver.saves
-    w.reset()
-    qtbot.waitUntil(lambda: w.state == "idle", timeout=TIMEOUT)
-    assert w.open_session(saved)
-    qtbot.wait(300)
-    assert w.autosaver.saves == saves and saved.stat().st_mtime_ns == before
+    before = (saved.stat().st_mtime_ns, saved.read_bytes())
+    other = open_window(qtbot, tiny)
+    assert other.open_session(saved)
+    other.close()  # the close's save: nothing new was recorded
+    assert other.autosaver.wait(5)
+    assert (saved.stat().st_mtime_ns, saved.read_bytes()) == before
+    assert other.autosaver.saves == 0
 
 
-def test_the_banner_drops_a_message_once_it_is_outdated(window: MainWindow, qtbot) -> None:
+def test_stop_and_open_when_the_run_ended_during_the_question(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run may end while the question is up: the run is opened at once, and nothing
+    is left waiting to open over the next run."""
     w = window
-    w.controls.set_hint("Starting as soon as TensorFlow has loaded…")  # as while it loads
-    assert w.notice.isVisible() and "TensorFlow" in w.notice.text()
-    w.start()  # the run began: that line no longer holds
-    assert not w.notice.isVisible()
-    w.say("Opened a file")
-    w.controls.set_hint("")  # another message on the banner stays
-    assert w.notice.isVisible() and w.notice.text() == "Opened a file"
+    w.start()
     finish(w, qtbot)
+    saved = w.autosaver.path()
+    w.reset()
+    w.controls.epochs_spin.setValue(500)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps > 0, timeout=TIMEOUT)
+
+    def ask(question: str, yes: str) -> bool:
+        w.stop()  # the lecturer stopped it meanwhile (Esc), or it finished
+        qtbot.waitUntil(lambda: w.state == "finished", timeout=TIMEOUT)
+        return True
+
+    monkeypatch.setattr(w, "ask", ask)
+    assert w.open_session(saved)
+    assert w._after_run is None and len(w.history) == 2
+
+
+def test_a_greedy_run_stopped_in_pretraining_is_not_continued(window: MainWindow, qtbot) -> None:
+    w = window
+    assert w.open_lesson("greedy")
+    w.controls.batch_spin.setValue(32)
+    w.step()  # one batch of the first pretraining stage, then paused
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps == 1, timeout=TIMEOUT)
+    w.stop()
+    finish(w, qtbot)
+    assert w.trainer is not None and w.trainer.epochs_done == 0
+    assert not w.continues()  # Start trains the stages from the start, not fine-tuning alone
+
+
+def test_continuing_stops_the_lessons_comparison_job(window: MainWindow, qtbot) -> None:
+    w = window
+    assert w.open_lesson("denoising")  # a comparison model trains after the run
+    w.controls.batch_spin.setValue(32)
+    w.controls.epochs_spin.setValue(1)
+    w.start()
+    qtbot.waitUntil(lambda: w.state == "finished" and bool(w._job_callbacks), timeout=TIMEOUT)
+    trainer, comparison = w.trainer, w._lesson_stop
+    assert comparison is not None and not comparison.is_set()
+    w.start()  # Continue: the comparison of the old weights is not waited for
+    assert w.trainer is trainer and comparison.is_set()
+    finish(w, qtbot)
+    assert trainer is not None and trainer.epochs_done == 2

@@ -11,20 +11,20 @@ area (OutsideLegend), never on the points."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QMouseEvent, QPen, QResizeEvent
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
 from aeviewer.gui.throttle import Throttle
 from aeviewer.gui.widgets.image_tile import ImageTile
 from aeviewer.gui.widgets.plot_legend import OutsideLegend, keep_in_view
+from aeviewer.gui.widgets.plot_title import fitted_title
 
 if TYPE_CHECKING:
     from aeviewer.gui.input_gate import InputGate
@@ -121,17 +121,6 @@ class _QuietScatter(pg.ScatterPlotItem):
         super().clear()
 
 
-def fit_title(text: str, metrics: QFontMetrics, width: int) -> tuple[str, ...]:
-    """``text`` in lines no wider than ``width``: as it is, else broken after its colon
-    (a title and what a click does), each line shortened with "…" only if it still overflows."""
-    if metrics.horizontalAdvance(text) <= width:
-        return (text,)
-    head, sep, tail = text.partition(": ")
-    lines = [head + sep.rstrip(), tail] if tail else [text]
-    mode = Qt.TextElideMode.ElideRight
-    return tuple(metrics.elidedText(line, mode, width) for line in lines)
-
-
 class LatentView(QWidget):
     """Latent codes as a scatter coloured by class; click to decode, hover to identify.
 
@@ -166,7 +155,6 @@ class LatentView(QWidget):
         self._user_moved = False
         self._auto_range: list[list[float]] | None = None
         self._title = ""
-        self._shown_title: tuple[tuple[str, ...], int, str] | None = None  # lines, size, colour
         self._axis_text = ("", "")
         self._message = ""
 
@@ -663,7 +651,6 @@ class LatentView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._style_title()  # wrapped or shortened to the new width
         self._message_label.setGeometry(self.rect().adjusted(20, 20, -20, -20))  # plot == self
 
     def _set_hovered(self, index: int) -> None:
@@ -747,26 +734,4 @@ class LatentView(QWidget):
             )
 
     def _style_title(self) -> None:
-        item = self._plot.getPlotItem()
-        if not self._title:
-            self._shown_title = None
-            item.setTitle(None)
-            return
-        font = palette.font(14)
-        # The title sits over the view box's column: the widget less the axes beside it.
-        axes = sum(
-            item.getAxis(n).width() for n in ("left", "right") if item.getAxis(n).isVisible()
-        )
-        room = max(80, int(self._plot.viewport().width() - axes - 16))
-        lines = fit_title(self._title, QFontMetrics(font), room)
-        color = palette.theme().foreground
-        if (lines, font.pointSize(), color) == self._shown_title:
-            return  # a resize that changes nothing: no relayout of the plot
-        self._shown_title = (lines, font.pointSize(), color)
-        item.setTitle(
-            "<br>".join(html.escape(t) for t in lines), color=color, size=f"{font.pointSize()}pt"
-        )
-        # pyqtgraph gives the title one 30 px row: a wrapped title needs a row per line.
-        height = max(30, QFontMetrics(font).lineSpacing() * len(lines) + 8)
-        item.titleLabel.setMaximumHeight(height)
-        item.layout.setRowFixedHeight(0, height)
+        fitted_title(self._plot).set(self._title, palette.font(14), palette.theme().foreground)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from aeviewer.gui import palette
+from aeviewer.gui.widgets.plot_title import fitted_title
 
 __all__ = [
     "KeepsState",
@@ -96,10 +97,7 @@ def style_plot(plot: pg.PlotWidget, x_label: str = "", y_label: str = "", title:
             siPrefixEnableRanges=(),
             **{"font-size": f"{palette.pt(AXIS_LABEL_PT)}pt"},
         )
-    if title:
-        item.setTitle(title, color=t.foreground, size=f"{palette.pt(TITLE_PT)}pt")
-    else:
-        item.setTitle(None)
+    fitted_title(plot).set(title, palette.font(TITLE_PT), t.foreground)
 
 
 @runtime_checkable
