@@ -19,6 +19,8 @@ from functools import lru_cache
 import pyqtgraph as pg
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 
+from aeviewer.core import colour
+
 CLASS_HEX = (
     "#268cfc",  # 0 blue
     "#c47706",  # 1 orange
@@ -137,18 +139,9 @@ def contrast_theme(name: str) -> str:
 
 
 def contrast_ratio(a: str, b: str) -> float:
-    """WCAG contrast ratio of two colours (1 to 21; 7 or more reads from the back row)."""
-
-    def luminance(color: str) -> float:
-        c = QColor(color)
-        channels = []
-        for v in (c.redF(), c.greenF(), c.blueF()):
-            channels.append(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
-        r, g, b_ = channels
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
-
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+    """WCAG contrast ratio of two colours, by any name Qt knows ("white", "#15171c"): 1 to 21;
+    7 or more reads from the back row (:func:`aeviewer.core.colour.contrast_ratio`)."""
+    return colour.contrast_ratio(QColor(a).name(), QColor(b).name())
 
 
 def set_font_scale(scale: float) -> None:

@@ -97,7 +97,8 @@ def test_a_key_after_done_does_not_lose_the_run(window: MainWindow, qtbot, press
     assert len(load_session(saved)[0]) == len(w.history)
 
 
-def test_start_after_stop_continues(window: MainWindow, qtbot) -> None:
+@pytest.mark.parametrize("press", ["Start", "S", "Space"])
+def test_after_stop_start_step_and_space_continue(window: MainWindow, qtbot, press: str) -> None:
     w = window
     w.controls.epochs_spin.setValue(200)
     w.start()
@@ -106,9 +107,16 @@ def test_start_after_stop_continues(window: MainWindow, qtbot) -> None:
     finish(w, qtbot)
     trainer = w.trainer
     assert trainer is not None
-    done = trainer.epochs_done
+    done, steps = trainer.epochs_done, trainer.steps
     w.controls.epochs_spin.setValue(1)
-    w.start()
+    if press == "Start":
+        qtbot.mouseClick(w.controls.start_button, Qt.MouseButton.LeftButton)
+    else:
+        key(w, press)
+    if press == "S":
+        qtbot.waitUntil(lambda: trainer.steps == steps + 1, timeout=TIMEOUT)
+        assert w.state == "paused"
+        w.pause(False)
     finish(w, qtbot)
     assert w.trainer is trainer and trainer.epochs_done == done + 1
 
