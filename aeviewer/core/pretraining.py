@@ -55,14 +55,15 @@ def compare_pretraining(
     keras.utils.set_random_seed(seed)
     idx = few_labels(np.asarray(y_train), per_class, seed)
     x, y = np.asarray(x_train)[idx], np.asarray(y_train)[idx]
-    classes = int(max(np.max(y_train), np.max(y_val))) + 1
+    outputs = int(max(np.max(y_train), np.max(y_val))) + 1  # sparse labels index the softmax
+    classes = len(np.unique(np.asarray(y_train)))  # chance is 1 / classes: 3 for digits 1,5,6
 
     def classifier(enc: Any) -> Any:
         inputs = keras.Input(enc.input_shape[1:])
         codes = enc(inputs)
         if isinstance(codes, (list, tuple)):  # a VAE's encoder: use z_mean
             codes = codes[0]
-        out = keras.layers.Dense(classes, activation="softmax")(codes)
+        out = keras.layers.Dense(outputs, activation="softmax")(codes)
         model = keras.Model(inputs, out)
         model.compile(
             optimizer=keras.optimizers.Adam(1e-2),

@@ -96,6 +96,17 @@ def test_pretraining_compares_two_classifiers_on_few_labels() -> None:
     assert r.scratch_accuracy > 1 / 3  # easy blobs: better than chance from scratch
 
 
+def test_pretraining_chance_counts_the_classes_present() -> None:
+    """Digits 1, 5 and 6: three classes (chance 1/3), though labels run up to 6."""
+    from aeviewer.core.pretraining import compare_pretraining
+
+    x, y = _blobs(90, 0)
+    xv, yv = _blobs(60, 1)
+    relabel = np.array([1, 5, 6])
+    r = compare_pretraining(_tiny_encoder(), x, relabel[y], xv, relabel[yv], per_class=4, epochs=5)
+    assert r.classes == 3 and r.labels_used == 12
+
+
 def test_pretraining_stops_when_asked() -> None:
     from aeviewer.core.pretraining import compare_pretraining
 
