@@ -1070,7 +1070,8 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
 
         The menu bar and the Controls dock go; a toolbar holds Start/pause, Step, Reset,
         Replay and the keys' help (every action keeps its shortcut). Every view stays, its
-        fonts scaled by ``palette.PRESENTER_SCALE``, in the theme's high-contrast variant.
+        fonts scaled for the screen (``palette.presenter_scale``), in the theme's high-contrast
+        variant.
         """
         self.presenting = not self.presenting
         if self.presenting:
@@ -1088,7 +1089,9 @@ class MainWindow(ViewsMixin, TimeMachineMixin, LessonMixin, FilesMixin, QMainWin
                 self.showNormal()
             self.restoreState(self._pre_presenter_state)
             self.presenter_bar.hide()
-        palette.set_font_scale(palette.PRESENTER_SCALE if self.presenting else 1.0)
+        screen = self.screen() or QApplication.primaryScreen()
+        lines = screen.geometry().height() if screen is not None else 1080
+        palette.set_font_scale(palette.presenter_scale(lines) if self.presenting else 1.0)
         self.set_theme(getattr(self, "_theme_name", "dark"))  # restyles every view
         QTimer.singleShot(0, self.apply_default_layout)
         if self.presenting:

@@ -38,7 +38,18 @@ CLASS_HEX = (
 CLASS_SYMBOLS = ("o", "s", "t1", "x", "+", "t", "d", "h", "star", "t2")
 
 BASE_POINT_SIZE = 12  # readable from the back row; presenter mode scales it up
-PRESENTER_SCALE = 1.4  # presenter mode's font scale: 12 pt text becomes 17 pt
+PRESENTER_SCALE = 1.4  # presenter mode's font scale on a 1080-line screen: 12 pt becomes 17 pt
+
+
+def presenter_scale(screen_height: int) -> float:
+    """Presenter mode's font scale for a screen ``screen_height`` logical pixels tall.
+
+    Type grows with the room: :data:`PRESENTER_SCALE` from 1080 lines up, none at 768 lines
+    or fewer (a 1280x720 projector's pixels are already large in the hall, and larger type
+    there left the lesson panel scrolling and the loss squeezed flat), linear in between.
+    """
+    share = min(max((screen_height - 768) / (1080 - 768), 0.0), 1.0)
+    return 1.0 + (PRESENTER_SCALE - 1.0) * share
 
 
 @dataclass(frozen=True)

@@ -40,3 +40,11 @@ def test_each_class_has_its_own_symbol() -> None:
     assert all(s in Symbols for s in symbols)  # pyqtgraph draws each of them
     assert palette.class_symbol(13) == palette.class_symbol(3)  # cycled with the colours
     assert palette.class_color(13) == palette.class_color(3)
+
+
+def test_presenter_type_grows_with_the_screen() -> None:
+    from aeviewer.gui.palette import PRESENTER_SCALE, presenter_scale
+
+    assert presenter_scale(720) == presenter_scale(768) == 1.0
+    assert presenter_scale(1080) == presenter_scale(2160) == PRESENTER_SCALE
+    assert 1.0 < presenter_scale(900) < PRESENTER_SCALE
