@@ -52,6 +52,18 @@ def finish(w: MainWindow, qtbot) -> None:
     qtbot.waitUntil(w.autosaver.idle, timeout=30_000)
 
 
+def saved_then_training(w: MainWindow, qtbot) -> Path:
+    """A finished run's autosave, and a long new run training: what a lecturer opens then."""
+    w.start()
+    finish(w, qtbot)
+    saved = w.autosaver.path()
+    w.reset()
+    w.controls.epochs_spin.setValue(500)
+    w.start()
+    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps > 0, timeout=TIMEOUT)
+    return saved
+
+
 def key(w: MainWindow, name: str) -> None:
     """A key as the lecturer presses it (the window's shortcuts)."""
     w.activateWindow()
@@ -198,13 +210,7 @@ def test_opening_a_run_while_training_offers_to_stop_it(
     window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     w = window
-    w.start()
-    finish(w, qtbot)
-    saved = w.autosaver.path()
-    w.reset()
-    w.controls.epochs_spin.setValue(500)
-    w.start()
-    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps > 0, timeout=TIMEOUT)
+    saved = saved_then_training(w, qtbot)
     asked: list[str] = []
     monkeypatch.setattr(w, "ask", lambda q, yes: asked.append(yes) or False)
     assert not w.open_session(saved)  # declined: training goes on
@@ -259,13 +265,7 @@ def test_stop_and_open_when_the_run_ended_during_the_question(
     """The run may end while the question is up: the run is opened at once, and nothing
     is left waiting to open over the next run."""
     w = window
-    w.start()
-    finish(w, qtbot)
-    saved = w.autosaver.path()
-    w.reset()
-    w.controls.epochs_spin.setValue(500)
-    w.start()
-    qtbot.waitUntil(lambda: w.trainer is not None and w.trainer.steps > 0, timeout=TIMEOUT)
+    saved = saved_then_training(w, qtbot)
 
     def ask(question: str, yes: str) -> bool:
         w.stop()  # the lecturer stopped it meanwhile (Esc), or it finished
