@@ -141,7 +141,11 @@ def test_panels_that_grow_get_their_room_back(window: MainWindow, qtbot) -> None
     assert all_problems(window, latent_title=False) == []
 
 
-def test_presenter_mode_gives_the_loss_more_room(window: MainWindow, qtbot) -> None:
+def test_presenter_mode_gives_the_loss_more_room(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Presenter type as on a 1080-line projector (the offscreen screen has 800 lines).
+    monkeypatch.setattr(palette, "presenter_scale", lambda lines: palette.PRESENTER_SCALE)
     train(window, qtbot)
     check(window, (1920, 1080))
     normal = window.loss_plot.width() * window.loss_plot.height()
@@ -207,3 +211,17 @@ def test_size_option_reads_width_by_height() -> None:
         with pytest.raises(SystemExit) as exc:
             gui_parser().parse_args(["--size", bad])
         assert exc.value.code == 2
+
+
+def test_presenter_mode_with_a_lesson_fits_a_1280x720_projector(
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F11 on a 720-line projector: its type is the normal size there, and the lesson panel,
+    the loss and the latent view all fit (at 1.4x the lesson panel scrolled)."""
+    at_720 = palette.presenter_scale(720)
+    monkeypatch.setattr(palette, "presenter_scale", lambda lines: at_720)
+    assert window.open_lesson("anomaly")
+    train(window, qtbot)
+    window.toggle_presenter()
+    window.showNormal()  # full screen is the offscreen screen's 800x800: test sizes explicitly
+    check(window, (1280, 720))

@@ -86,8 +86,10 @@ def polished_pt(label: QLabel) -> float:
 
 # -- presenter mode ---------------------------------------------------------------------
 def test_f11_presents_full_screen_large_and_high_contrast_and_esc_leaves(
-    window: MainWindow, qtbot
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A 1080-line projector (the offscreen screen is 800 lines: its type would not grow).
+    monkeypatch.setattr(palette, "presenter_scale", lambda lines: palette.PRESENTER_SCALE)
     assert window.open_lesson("sparse")  # a lesson panel: its labels and plot must grow too
     panel = window.lesson_panel
     panel_label = panel.findChildren(QLabel)[0]
