@@ -13,23 +13,12 @@ import pytest
 from bad_inputs import tiny_history
 from windows import open_window
 
-from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.datasets import Dataset
 from aeviewer.core.session import load_session
 from aeviewer.gui.autosave import AUTOSAVE_NAME, Autosaver, autosave_copy, autosave_path
 from aeviewer.gui.main_window import MainWindow
 
 TIMEOUT = 120_000
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Dataset:
-    return load_dataset("digits", max_train=128, max_val=60)
-
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(tmp_path))
-    return tmp_path
 
 
 @pytest.fixture

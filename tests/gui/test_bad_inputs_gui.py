@@ -25,11 +25,6 @@ TIMEOUT = 120_000
 
 
 @pytest.fixture(scope="module")
-def tiny() -> Dataset:
-    return load_dataset("digits", max_train=128, max_val=60)
-
-
-@pytest.fixture(scope="module")
 def window(qapp: QApplication, tiny: Dataset) -> Iterator[MainWindow]:
     """One window for the whole module: each case must leave it usable for the next."""
     w = MainWindow(tiny, restore=False)

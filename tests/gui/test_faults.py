@@ -25,7 +25,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 
-from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.datasets import Dataset
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.training import Trainer
 from aeviewer.gui.main_window import MainWindow
@@ -33,11 +33,6 @@ from aeviewer.soak import os_threads
 
 TIMEOUT = 120_000
 STATES = {"loading", "idle", "running", "paused", "finished", "stopping"}
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Dataset:
-    return load_dataset("digits", max_train=128, max_val=60)
 
 
 def open_window(qtbot, data: Dataset) -> MainWindow:

@@ -21,6 +21,7 @@ from layout_audit import all_problems, settle
 from PIL import Image
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QDockWidget
+from windows import open_window
 
 from aeviewer.cli import gui_parser
 from aeviewer.core.datasets import Dataset, load_dataset
@@ -39,12 +40,7 @@ def tiny() -> Dataset:
 
 @pytest.fixture
 def window(qtbot, tiny: Dataset) -> Iterator[MainWindow]:
-    w = MainWindow(tiny, restore=False)
-    w.load_selected_dataset = lambda s: tiny  # type: ignore[method-assign]
-    qtbot.addWidget(w)
-    w.resize(1920, 1080)
-    w.show()
-    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    w = open_window(qtbot, tiny, (1920, 1080))
     yield w
     if w.presenting:
         w.toggle_presenter()

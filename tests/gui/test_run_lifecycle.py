@@ -13,7 +13,7 @@ from bad_inputs import tiny_history
 from PySide6.QtCore import Qt
 from windows import TIMEOUT, open_window
 
-from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.datasets import Dataset
 from aeviewer.core.session import load_session
 from aeviewer.gui.autosave import (
     KEEP_RUNS,
@@ -23,17 +23,6 @@ from aeviewer.gui.autosave import (
     recent_autosaves,
 )
 from aeviewer.gui.main_window import MainWindow
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Dataset:
-    return load_dataset("digits", max_train=128, max_val=60)
-
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(tmp_path))
-    return tmp_path
 
 
 @pytest.fixture

@@ -11,13 +11,8 @@ import numpy as np
 import pytest
 from windows import TIMEOUT, open_window
 
-from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.datasets import Dataset
 from aeviewer.gui.main_window import MainWindow
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Dataset:
-    return load_dataset("digits", max_train=128, max_val=60)
 
 
 @pytest.fixture

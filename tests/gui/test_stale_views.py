@@ -13,11 +13,6 @@ from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.gui.main_window import MainWindow
 
 
-@pytest.fixture(scope="module")
-def tiny() -> Dataset:
-    return load_dataset("digits", max_train=128, max_val=60)
-
-
 @pytest.fixture
 def trained(qtbot, tiny: Dataset, tmp_path, monkeypatch) -> Iterator[MainWindow]:
     """A window whose run has finished, with a clicked point and a drawing decoded."""
