@@ -40,6 +40,7 @@ screenshots: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check aeviewer tests
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,9 +7,13 @@ it in the background (it takes seconds).
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from aeviewer.data_args import load_data
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -17,13 +21,16 @@ if TYPE_CHECKING:
 
 SCREENSHOT_SIZE = (1920, 1080)  # scripted runs without --size
 
+#: ``module:function`` of aeviewer's own, called with the main window once it is shown:
+#: ``aeviewer bench`` sets it to time the start-up (aeviewer/bench/probe.py). A tool hooks
+#: into the app this way without the app importing the tool.
+WINDOW_HOOK_ENV = "AEVIEWER_WINDOW_HOOK"
+
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window; returns the process exit code."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-
-    from aeviewer.cli import load_data
 
     if args.lesson:
         from aeviewer.core.lessons import get_lesson
@@ -48,10 +55,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.size or scripted:  # screenshots the size of a common projector, everywhere
         window.resize(*(args.size or SCREENSHOT_SIZE))
     window.show()
-    from aeviewer.bench import probe
-
-    if probe.enabled():  # `aeviewer bench` times the start-up this way
-        probe.install(window)
+    run_window_hook(window)
     code = {"value": 0}
 
     if args.quit_after_epochs or args.screenshot:
@@ -61,13 +65,13 @@ def run_gui(args: argparse.Namespace) -> int:
 
         def finish() -> None:
             # Let a lesson's follow-up (a comparison model, t-SNE) finish first: up to 3 min.
-            if window.busy() and waited["s"] < 180:
+            if window.run.busy() and waited["s"] < 180:
                 waited["s"] += 0.5
                 QTimer.singleShot(500, finish)
                 return
             if args.screenshot:
-                window.prepare_showcase()
-                ok = window.save_screenshot(args.screenshot)
+                window.exports.prepare_showcase()
+                ok = window.exports.save_screenshot(args.screenshot)
                 if not ok:
                     print(f"aeviewer: error: could not write {args.screenshot}", file=sys.stderr)
                     code["value"] = 2
@@ -75,24 +79,44 @@ def run_gui(args: argparse.Namespace) -> int:
 
         def on_epoch(epoch: int) -> None:
             if target and epoch >= target:
-                window.stop()
+                window.run.stop()
                 QTimer.singleShot(400, finish)  # let the last updates paint
 
         def on_state(state: str) -> None:
-            trainer = window.trainer
+            trainer = window.run.trainer
             # A run that ended before the target (an error or NaN) fails the script.
             if state == "finished" and target and trainer and trainer.epochs_done < target:
                 code["value"] = 1
                 QTimer.singleShot(400, finish)
 
-        window.epoch_shown.connect(on_epoch)
-        window.state_changed.connect(on_state)
+        window.live.epoch_shown.connect(on_epoch)
+        window.run.state_changed.connect(on_state)
         if not target:
             QTimer.singleShot(1500, finish)
     if args.autostart or args.quit_after_epochs:
-        window.start()
+        window.run.start()
     app.exec()
     return code["value"]
+
+
+def run_window_hook(window: object) -> None:
+    """Call the function :data:`WINDOW_HOOK_ENV` names with ``window``, if it names one.
+
+    Raises
+    ------
+    ValueError
+        The variable is not ``aeviewer.<module>:<function>``.
+    """
+    spec = os.environ.get(WINDOW_HOOK_ENV, "")
+    if not spec:
+        return
+    module, _, name = spec.partition(":")
+    if not (module.startswith("aeviewer.") and name.isidentifier()):
+        raise ValueError(
+            f"{WINDOW_HOOK_ENV}={spec!r}: expected aeviewer.<module>:<function>, "
+            "e.g. aeviewer.bench.probe:install"
+        )
+    getattr(importlib.import_module(module), name)(window)
 
 
 def app_icon() -> QIcon:
@@ -109,24 +133,21 @@ def apply_arguments(window: object, args: argparse.Namespace) -> None:
     assert isinstance(window, MainWindow)
     c = window.controls
     if args.lesson:
-        window.open_lesson(args.lesson)
-    if args.data:
-        c.set_data_path(str(Path(args.data)))
-    elif args.dataset:
-        c.set_dataset(args.dataset)
-    if args.classes:
-        c.classes_edit.setText(args.classes)
-    if args.model:
-        c.set_preset(args.model)
-    if args.latent_dim:
-        c.latent_spin.setValue(args.latent_dim)
-    if args.epochs:
-        c.epochs_spin.setValue(args.epochs)
-    elif args.quit_after_epochs:
-        c.epochs_spin.setValue(max(c.epochs_spin.value(), args.quit_after_epochs))
+        window.lessons.open(args.lesson)  # its settings first; the options given override them
+    epochs = args.epochs
+    if not epochs and args.quit_after_epochs:
+        epochs = max(c.settings().epochs, args.quit_after_epochs)
+    c.set_settings(
+        dataset=args.dataset or None,
+        data_path=str(Path(args.data)) if args.data else None,
+        classes=args.classes or None,
+        preset=args.model or None,
+        latent_dim=args.latent_dim or None,
+        epochs=epochs or None,
+    )
     if args.theme:
         window.set_theme(args.theme)
     if args.presenter:
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, window.toggle_presenter)
+        QTimer.singleShot(0, window.presenter.toggle)

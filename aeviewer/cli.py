@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from aeviewer.data_args import load_data
 from aeviewer.gui.dock_plan import SMALLEST_WINDOW  # plain numbers, no Qt
 from aeviewer.runtime import configure_environment, configure_tensorflow
 
@@ -179,19 +180,6 @@ def _check_knobs_fit(args: argparse.Namespace, preset: Any) -> None:
         for flag, value in knobs:
             if value is not None and value != "none":
                 raise CliError(f"{flag}: the vae preset's codes are Gaussian samples, not a layer")
-
-
-def load_data(args: argparse.Namespace, seed: int = 0) -> Any:
-    from aeviewer.core.datasets import load_dataset, parse_classes
-
-    classes = parse_classes(args.classes) if args.classes is not None else None
-    return load_dataset(
-        args.dataset or "digits",
-        path=args.data,
-        classes=classes,
-        max_train=args.max_samples,
-        seed=seed,
-    )
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -377,12 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def one_line(exc: BaseException) -> str:
     """The first line of an exception's message, with its type when it says nothing else."""
     from aeviewer.core.datasets import DatasetError
+    from aeviewer.core.errors import first_line, typed_first_line
     from aeviewer.core.models import OptionsError
     from aeviewer.core.persistence import ModelFileError
 
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(exc, (CliError, DatasetError, OptionsError, ModelFileError, ValueError)):
-        return text
+        return first_line(exc, limit=None)
     if isinstance(exc, OSError) and exc.filename:
-        return f"{exc.filename}: {exc.strerror or text}"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        return f"{exc.filename}: {exc.strerror or first_line(exc, limit=None)}"
+    return typed_first_line(exc, limit=None)

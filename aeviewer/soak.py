@@ -38,18 +38,16 @@ from aeviewer.core.memory import rss_mb
 
 CHILD_ENV = "AEVIEWER_SOAK_CHILD"
 
-#: Limits (see ``_report``). Memory: the first seconds of clicks, strokes and gallery clicks
-#: after epoch 1 take memory once (the views' decoders, images and caches: +47 MB in the first
-#: 10 s of a fresh-clone ``make test`` on 2026-12-03, then flat), up to the warm-up limit.
-#: From then on resident memory may grow (codes and losses of every epoch; the time machine's
-#: weight snapshots wait on disk: with them in memory a 30-minute run grew 508 MB) by this much
+#: Limits (see ``_report``; what runs measured: docs/reliability.md). Memory: the first seconds
+#: of clicks, strokes and gallery clicks after epoch 1 take memory once (the views' decoders,
+#: images and caches), up to the warm-up limit. From then on resident memory may grow (codes
+#: and losses of every epoch; the time machine's weight snapshots wait on disk) by this much
 #: per minute of run, but never less than the floor nor more than the ceiling: a 2-minute run
 #: may grow 50 MB, a 30-minute one 240 MB. A leak of 100 MB a minute fails both.
 WARMUP_S = 20.0
 MAX_WARMUP_GROWTH_MB = 150.0
 MAX_RSS_GROWTH_MB_PER_MIN = 8.0
-#: 2-minute runs grew 5-11 MB after the warm-up once the trainer trimmed the C heap
-#: (core/memory.py); 29-60 MB before, of blocks glibc had kept (2026-12-03).
+#: A floor well above what 2-minute runs grow after the warm-up, with the C heap trimmed.
 RSS_GROWTH_FLOOR_MB = 50.0
 MAX_RSS_GROWTH_MB = 250.0
 #: ... and over the second half of a run of at least 10 minutes: a leak.
@@ -221,12 +219,12 @@ def _soak(minutes: float, preset: str, sample_s: float, counters: Counters) -> i
 
     ds = load_dataset("digits")
     window = MainWindow(ds, restore=False)
-    window.load_selected_dataset = lambda s: ds  # type: ignore[method-assign]
+    window.data.load_selected = lambda s: ds  # type: ignore[method-assign]
     window.resize(1600, 1000)
     window.show()
-    _wait(lambda: window.tf_ready, 180)
+    _wait(lambda: window.run.tf_ready, 180)
     epochs_seen: list[int] = []
-    window.epoch_shown.connect(epochs_seen.append)
+    window.live.epoch_shown.connect(epochs_seen.append)
     rng = np.random.default_rng(0)
     left = Qt.MouseButton.LeftButton
 
@@ -235,9 +233,8 @@ def _soak(minutes: float, preset: str, sample_s: float, counters: Counters) -> i
         return QMouseEvent(kind, pos, pos, button, buttons, Qt.KeyboardModifier.NoModifier)
 
     def start() -> None:
-        window.controls.set_preset(preset)
-        window.controls.epochs_spin.setValue(1000)
-        window.start()
+        window.controls.set_settings(preset=preset, epochs=1000)
+        window.run.start()
 
     def click_latent() -> None:
         plot = window.latent_view.plot_widget
@@ -288,7 +285,7 @@ def _soak(minutes: float, preset: str, sample_s: float, counters: Counters) -> i
             counters.gallery += 1
 
     def keep_training() -> None:
-        if window.state in ("finished", "idle"):  # a lecturer presses Start again
+        if window.run.state in ("finished", "idle"):  # a lecturer presses Start again
             start()
             counters.restarts += 1
 
@@ -342,7 +339,7 @@ def _soak(minutes: float, preset: str, sample_s: float, counters: Counters) -> i
         print(
             f"{s.t / 60:7.1f} {s.epochs:7d} {s.rss_mb:8.0f} {s.threads:8d} {s.refs_none:11d} "
             f"{s.refs_true:11d} {s.late_max_ms:9.0f} {counters.clicks:7d} {counters.strokes:8d} "
-            f"{window.autosaver.saves:6d}",
+            f"{window.sessions.autosaver.saves:6d}",
             flush=True,
         )
 
@@ -361,10 +358,10 @@ def _soak(minutes: float, preset: str, sample_s: float, counters: Counters) -> i
     for t in timers:
         t.stop()
     # The end: once a save being written is done (its buffers are transient), training on.
-    _wait(window.autosaver.idle, 60, quiet=True)
+    _wait(window.sessions.autosaver.idle, 60, quiet=True)
     take(t0)
-    saves = (window.autosaver.saves, window.autosaver.failures)
-    batches_before_stop = window.trainer.steps if window.trainer else 0
+    saves = (window.sessions.autosaver.saves, window.sessions.autosaver.failures)
+    batches_before_stop = window.run.trainer.steps if window.run.trainer else 0
     t_close = time.monotonic()
     window.close()
     close_s = time.monotonic() - t_close

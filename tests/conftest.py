@@ -7,6 +7,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,18 @@ def no_leaked_threads() -> Iterator[None]:
         t.join(timeout=5)
     still = [t.name for t in leaked if t.is_alive()]
     assert not still, f"threads left running: {still}"
+
+
+@pytest.fixture(scope="module")
+def tiny():  # -> Dataset (core imported lazily: a bare `pytest --collect-only` stays quick)
+    """The bundled digits, small: a first epoch in about a second."""
+    from aeviewer.core.datasets import load_dataset
+
+    return load_dataset("digits", max_train=128, max_val=60)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The autosave folder of this test alone."""
+    monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(tmp_path))
+    return tmp_path

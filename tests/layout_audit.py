@@ -256,7 +256,7 @@ def problems(window: Any, latent_title: bool = True) -> list[str]:
 def _controls_problems(window: Any) -> list[str]:
     """The controls: no sideways scrolling, nothing cut, every input reachable."""
     dock = window.controls_dock
-    if window.presenting:
+    if window.presenter.on:
         return []  # its essential buttons are in the presenter toolbar
     if dock.isHidden():
         return ["controls: hidden"]
@@ -297,7 +297,7 @@ def main(argv: list[str]) -> int:
     window.resize(width, height)
     window.show()
     if len(argv) > 1:
-        window.open_lesson(argv[1])
+        window.lessons.open(argv[1])
     settle(window)
     docks = {
         d.objectName(): d.geometry().getRect()

@@ -15,10 +15,10 @@ def open_window(
     (the panel's choice is not loaded from disk)."""
     w = MainWindow(data, restore=False)
     if data is not None:
-        w.load_selected_dataset = lambda s: data  # type: ignore[method-assign]
+        w.data.load_selected = lambda s: data  # type: ignore[method-assign]
     qtbot.addWidget(w)
     if size is not None:
         w.resize(*size)
     w.show()
-    qtbot.waitUntil(lambda: w.tf_ready, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.run.tf_ready, timeout=TIMEOUT)
     return w

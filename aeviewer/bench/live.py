@@ -27,34 +27,55 @@ unchanged count with their times.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
-import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from aeviewer.bench import qt
+from aeviewer.bench.history_usage import SPILL_PREFIX, history_mb, spill_note
 from aeviewer.bench.report import Results, percentile
+from aeviewer.bench.timed_input import (
+    Feeder,
+    Step,
+    TileWatch,
+    Trial,
+    drive,
+    merge_if_queued,
+    post_steps,
+    send_timed,
+)
 from aeviewer.core.memory import rss_mb
 
 if TYPE_CHECKING:
     from aeviewer.bench.data import BenchData
     from aeviewer.gui.main_window import MainWindow
-    from aeviewer.gui.widgets.image_tile import ImageTile
+
+__all__ = [
+    "RSS_WINDOW_S",
+    "SPILL_PREFIX",
+    "TICK_MS",
+    "Feeder",
+    "LiveSettings",
+    "Step",
+    "TileWatch",
+    "Trial",
+    "drive",
+    "merge_if_queued",
+    "post_steps",
+    "run",
+    "send_timed",
+]
 
 TICK_MS = 16
 RSS_WINDOW_S = 60  # each end of the memory growth: the median of this many seconds
-SPILL_PREFIX = "aeviewer-snapshots-"  # the time machine's folders (core/history.py)
 
 
 @dataclass
@@ -75,14 +96,14 @@ def run(data: BenchData, results: Results, s: LiveSettings) -> None:
     try:
         _session(window, data, results, s)
     finally:
-        if window.state in ("running", "paused"):
+        if window.run.state in ("running", "paused"):
             qt.stop_training(window)
         qt.close_window(window)
 
 
 def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSettings) -> None:
     epochs_seen: list[int] = []
-    window.epoch_shown.connect(epochs_seen.append)
+    window.live.epoch_shown.connect(epochs_seen.append)
     qt.start_training(window, s.preset, epochs=1000)
     qt.wait_until(lambda: len(epochs_seen) >= 1, 300, what="the first epoch")
     # Resident memory once a second from here. It swings by 30-70 MB between the heap's trims
@@ -94,7 +115,7 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     sampler = QTimer()
     sampler.timeout.connect(lambda: rss.append(rss_mb()))
     sampler.start(1000)
-    t0, hist0 = time.monotonic(), _history_mb(window)
+    t0, hist0 = time.monotonic(), history_mb(window)
     parts0 = rss_mb("RssAnon"), rss_mb("RssFile")
     where = f"{s.preset} on {data.label}, window {qt.WINDOW_SIZE[0]}x{qt.WINDOW_SIZE[1]}"
 
@@ -117,7 +138,7 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
 
     restarts = 0
     while time.monotonic() - t0 < s.memory_s:
-        if window.state == "finished":  # a lecturer presses Start again
+        if window.run.state == "finished":  # a lecturer presses Start again
             qt.start_training(window, s.preset, epochs=1000)
             restarts += 1
         qt.run_for(min(2.0, max(0.05, s.memory_s - (time.monotonic() - t0))))
@@ -128,7 +149,7 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     rss0, end = float(np.median(first)), float(np.median(last))
     anon, files = rss_mb("RssAnon") - parts0[0], rss_mb("RssFile") - parts0[1]
     minutes = (time.monotonic() - t0) / 60
-    hist1 = _history_mb(window)
+    hist1 = history_mb(window)
     held = (
         f"; the time machine's history in memory grew {hist1 - hist0:.0f} MB of it"
         if hist0 is not None and hist1 is not None
@@ -145,104 +166,8 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         f"timer {steps[0]:+.0f}, clicks {steps[1]:+.0f}, strokes {steps[2]:+.0f}, the rest "
         f"{steps[3]:+.0f}), "
         f"{len(epochs_seen)} epochs{f', {restarts} restarts' if restarts else ''}{held}; "
-        f"{_spill_note(window)}",
+        f"{spill_note(window)}",
     )
-
-
-def _history_mb(window: MainWindow) -> float | None:
-    """Megabytes of arrays the window's run history holds in memory (snapshots, codes,
-    losses); snapshots kept on disk (memory-mapped, ``core/spill.py``) do not count."""
-    history = getattr(window, "history", None)
-    if history is None:
-        return None
-    try:
-        total, seen = 0, set()
-        for rec in history.records:
-            if rec.codes is not None:
-                total += rec.codes.nbytes
-            snap = rec.snapshot
-            if snap is not None and id(snap) not in seen:
-                seen.add(id(snap))
-                models = (snap.encoder, snap.decoder)
-                weights = [w for m in models for op in m.ops for w in op.weights]
-                total += sum(w.nbytes for w in weights if not isinstance(w, np.memmap))
-        total += sum(a.nbytes for a in (*history.batch_x, *history.batch_loss))
-    except (AttributeError, TypeError):  # another history layout: no breakdown
-        return None
-    return total / 2**20
-
-
-# -- what the time machine keeps on disk ---------------------------------------------------
-def _spill_note(window: MainWindow) -> str:
-    """The size of the time machine's spill folders at the end, and their file system.
-
-    The snapshots there are memory-mapped: on a tmpfs ``/tmp`` their pages are RAM that RSS
-    does not show, so the reader needs the folder's size beside the RSS growth. Files thinned
-    out of the history but still mapped are deleted yet hold their space until unmapped."""
-    folders: set[Path] = set()
-    spill_dir = getattr(getattr(window, "history", None), "_spill_dir", None)
-    if spill_dir is not None and getattr(spill_dir, "name", None):
-        folders.add(Path(spill_dir.name))
-    mapped, deleted = _mapped_spill_files()
-    folders.update(p.parent for p in mapped)
-    total, files = 0, 0
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            for f in folder.iterdir():
-                with contextlib.suppress(OSError):
-                    total += f.lstat().st_blocks * 512  # what it occupies, not its length
-                    files += 1
-    if not folders:
-        return "no snapshots spilled to disk"
-    fs = ", ".join(sorted({_fs_type(f) for f in folders}))
-    text = f"spill folder {total / 2**20:.0f} MB in {files} files on {fs}"
-    if "tmpfs" in fs:
-        text += " (RAM not in RSS)"
-    if deleted:
-        text += f", + {deleted / 2**20:.0f} MB deleted but still mapped"
-    return text
-
-
-def _mapped_spill_files() -> tuple[set[Path], int]:
-    """Spill files this process maps (``/proc/self/maps``), and the bytes mapped from those
-    already deleted."""
-    paths: set[Path] = set()
-    gone: dict[str, int] = {}
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
-            lines = f.readlines()
-    except OSError:
-        return paths, 0
-    for line in lines:
-        parts = line.split(maxsplit=5)
-        if len(parts) < 6 or SPILL_PREFIX not in parts[5]:
-            continue
-        name = parts[5].strip()
-        lo, hi = (int(v, 16) for v in parts[0].split("-"))
-        if name.endswith(" (deleted)"):
-            gone[name] = gone.get(name, 0) + hi - lo
-        else:
-            paths.add(Path(name))
-    return paths, sum(gone.values())
-
-
-def _fs_type(path: Path) -> str:
-    """The file system type of the mount holding ``path`` (``/proc/mounts``), or "?"."""
-    best, kind = "", "?"
-    try:
-        with open("/proc/mounts", encoding="utf-8", errors="replace") as f:
-            mounts = [line.split() for line in f]
-    except OSError:
-        return kind
-    target = os.path.realpath(path)
-    for m in mounts:
-        if len(m) < 3:
-            continue
-        point = m[1].replace("\\040", " ")
-        inside = target == point or target.startswith(point.rstrip("/") + "/")
-        if inside and len(point) > len(best):
-            best, kind = point, m[2]
-    return kind
 
 
 def _lateness(window: MainWindow, seconds: float) -> list[float]:
@@ -256,178 +181,6 @@ def _lateness(window: MainWindow, seconds: float) -> list[float]:
     qt.run_for(seconds)
     timer.stop()
     return [max(0.0, 1000 * (b - a) - TICK_MS) for a, b in itertools.pairwise(stamps)]
-
-
-# -- timed input from a plain thread ---------------------------------------------------------
-@dataclass
-class Trial:
-    """One timed input event, in ``time.perf_counter()`` seconds (NaN until known).
-
-    ``due`` and ``posted`` are written by the posting thread before it posts; the rest by the
-    GUI thread: ``set_at`` when the tile's image was set while the event was handled,
-    ``shown_at`` at the tile's next paint; ``missed`` says why the event showed no image."""
-
-    due: float = math.nan
-    posted: float = math.nan
-    set_at: float = math.nan
-    shown_at: float = math.nan
-    changed: bool = False
-    missed: str = ""
-    #: A move merged into a later one still queued (see :func:`_strokes`): its image is that
-    #: one's, and so are its times.
-    into: Trial | None = None
-
-    def final(self) -> Trial:
-        t = self
-        while t.into is not None:
-            t = t.into
-        return t
-
-    def done(self, end: str) -> bool:
-        t = self.final()
-        return bool(t.missed) or math.isfinite(getattr(t, end))
-
-
-@dataclass
-class Step:
-    """Something the GUI thread does ``gap_s`` after the previous step's moment."""
-
-    gap_s: float
-    act: Callable[[], None]
-    trial: Trial | None = None  # a timed step
-
-
-class TileWatch(QObject):
-    """Times one image tile: when an armed trial's image is set in it, and the next paint.
-
-    It wraps the tile's ``set_image`` (an instance attribute shadowing the method, removed by
-    :meth:`close`) and watches its paint events.
-    """
-
-    def __init__(self, tile: ImageTile) -> None:
-        super().__init__()
-        self.tile = tile
-        self.armed: Trial | None = None  # the trial whose event is being handled
-        self._unpainted: list[Trial] = []
-        self._set_image = tile.set_image
-        tile.set_image = self._on_set_image  # type: ignore[method-assign]
-        tile.installEventFilter(self)
-
-    def _on_set_image(self, image: Any) -> None:
-        trial = self.armed
-        before = self.tile.image() if trial is not None else None
-        self._set_image(image)
-        if trial is not None and image is not None and math.isnan(trial.set_at):
-            trial.set_at = time.perf_counter()  # after the tile has converted and stored it
-            after = self.tile.image()
-            trial.changed = before is None or after is None or not np.array_equal(before, after)
-            self._unpainted.append(trial)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._unpainted:
-            now = time.perf_counter()  # the paint of the new image begins
-            for trial in self._unpainted:
-                trial.shown_at = now
-            self._unpainted.clear()
-        return False
-
-    def close(self) -> None:
-        self.tile.removeEventFilter(self)
-        with contextlib.suppress(AttributeError):
-            del self.tile.set_image  # the class's method again
-
-
-def send_timed(
-    watch: TileWatch, trial: Trial, receiver: QObject, event: QMouseEvent, missing: str
-) -> None:
-    """Send ``event`` with ``trial`` armed: an image set in the tile meanwhile is its image."""
-    watch.armed = trial
-    try:
-        QApplication.sendEvent(receiver, event)
-    finally:
-        watch.armed = None
-    if math.isnan(trial.set_at):
-        trial.missed = missing
-
-
-class Feeder(QObject):
-    """Lives in the GUI thread; :func:`post_steps` emits ``fired`` from a plain thread, and the
-    queued slot runs the step when the GUI thread's event loop reaches it."""
-
-    fired = Signal(int)
-
-    def __init__(self, steps: list[Step]) -> None:
-        super().__init__()
-        self.steps = steps
-        self.fired.connect(self._on_fired, Qt.ConnectionType.QueuedConnection)
-
-    @Slot(int)  # a declared slot: it is reached from another thread
-    def _on_fired(self, index: int) -> None:
-        self.steps[index].act()
-
-
-def post_steps(feeder: Feeder, gaps: list[float], trials: list[Trial | None], stop: Any) -> None:
-    """The posting thread: emit step ``i`` ``gaps[i]`` seconds after step ``i - 1`` was due.
-
-    It gets plain data and the feeder, which the GUI thread keeps alive until it has joined
-    this thread (so this thread never holds the last reference to it). The schedule does not
-    wait for the GUI: a user's hand does not either."""
-    due = time.perf_counter()
-    for i, gap in enumerate(gaps):
-        due += gap
-        wait = due - time.perf_counter()
-        if wait > 0 and stop.wait(wait):
-            return
-        trial = trials[i]
-        if trial is not None:
-            trial.due = due
-            trial.posted = time.perf_counter()
-        try:
-            feeder.fired.emit(i)
-        except RuntimeError:  # the application is gone
-            return
-
-
-def merge_if_queued(trial: Trial, then: Trial | None) -> bool:
-    """Merge ``trial`` into ``then`` (the next move of the same stroke) if that one is queued
-    already, as Qt does with mouse moves (``AA_CompressHighFrequencyEvents``, on by default on
-    X11: only the latest queued move is delivered). A real mouse never makes the GUI thread
-    work through a backlog of moves; the merged move is timed to the later one's image."""
-    if then is None or not math.isfinite(then.posted):
-        return False
-    trial.into = then
-    return True
-
-
-def drive(steps: list[Step], end: str, timeout_s: float | None = None) -> list[Trial]:
-    """Run ``steps`` from a posting thread with the event loop running; wait until every
-    trial has its ``end`` time (``"set_at"`` or ``"shown_at"``) or was missed; return the trials.
-    Trials still unfinished after ``timeout_s`` are missed ("not ... within")."""
-    trials = [s.trial for s in steps if s.trial is not None]
-    feeder = Feeder(steps)
-    stop = threading.Event()
-    poster = threading.Thread(
-        target=post_steps,
-        args=(feeder, [s.gap_s for s in steps], [s.trial for s in steps], stop),
-        name="aeviewer-bench-input",
-        daemon=True,
-    )
-    limit = timeout_s if timeout_s is not None else 30 + 4 * sum(s.gap_s for s in steps)
-    poster.start()
-    try:
-        qt.wait_until(
-            lambda: not poster.is_alive() and all(t.done(end) for t in trials),
-            limit,
-            what="the input events' images",
-        )
-    except TimeoutError:
-        for t in trials:
-            if not t.done(end):
-                t.final().missed = f"not {end.removesuffix('_at')} within {limit:.0f} s"
-    finally:
-        stop.set()
-        poster.join(10)
-    return trials
 
 
 def _set_latency(

@@ -1,9 +1,10 @@
 """Start-up probe: the app prints when its window is shown and when it can train, then quits.
 
-``aeviewer/app.py`` installs it when ``AEVIEWER_STARTUP_PROBE=1`` (``aeviewer bench`` launches
-the app that way). Times are seconds since the process started: ``AEVIEWER_STARTUP_T0`` (the
-launcher's ``time.time()`` just before it started the process) when set, else the kernel's
-start time of this process.
+``aeviewer bench`` launches the app with ``AEVIEWER_WINDOW_HOOK`` set to :data:`HOOK`, and the app
+calls :func:`install` with its window (``aeviewer/app.py``, which imports nothing of the bench).
+Times are seconds since the process started: ``AEVIEWER_STARTUP_T0`` (the launcher's
+``time.time()`` just before it started the process) when set, else the kernel's start time of
+this process.
 """
 
 from __future__ import annotations
@@ -12,13 +13,7 @@ import os
 import time
 from typing import Any
 
-PROBE_ENV = "AEVIEWER_STARTUP_PROBE"
 T0_ENV = "AEVIEWER_STARTUP_T0"
-
-
-def enabled() -> bool:
-    """Whether this process was started as a start-up probe."""
-    return os.environ.get(PROBE_ENV) == "1"
 
 
 def seconds_since_start() -> float:
@@ -34,7 +29,7 @@ def seconds_since_start() -> float:
 
 def install(window: Any) -> None:
     """Print ``window_shown <s>`` once the window has painted for the first time, and
-    ``ready <s>`` once ``window.tf_ready`` is true; then close the window (ending
+    ``ready <s>`` once ``window.run.tf_ready`` is true; then close the window (ending
     ``app.exec()``)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
@@ -42,7 +37,7 @@ def install(window: Any) -> None:
     timer.setInterval(10)
 
     def poll() -> None:
-        if window.tf_ready:
+        if window.run.tf_ready:
             timer.stop()
             print(f"ready {seconds_since_start():.3f}", flush=True)
             window.close()
@@ -61,3 +56,7 @@ def install(window: Any) -> None:
 
     window._startup_probe = FirstPaint(window)  # kept alive by the window
     window.installEventFilter(window._startup_probe)
+
+
+#: What the app's window hook is set to (``aeviewer.app.WINDOW_HOOK_ENV``) to install the probe.
+HOOK = f"{__name__}:{install.__name__}"

@@ -60,26 +60,25 @@ def open_window(dataset: Dataset) -> MainWindow:
     app()
     window = MainWindow(dataset, restore=False)
     # As the GUI tests do: the data set comes from the benchmark, not from the panel's choice.
-    window.load_selected_dataset = lambda _s: dataset  # type: ignore[method-assign,assignment]
+    window.data.load_selected = lambda _s: dataset  # type: ignore[method-assign,assignment]
     window.resize(*WINDOW_SIZE)
     window.show()
-    wait_until(lambda: window.tf_ready, 120, what="TensorFlow to load")
+    wait_until(lambda: window.run.tf_ready, 120, what="TensorFlow to load")
     return window
 
 
 def start_training(window: MainWindow, preset: str, epochs: int) -> None:
     """Press Start with ``preset`` and the preset's default batch size and learning rate."""
-    c = window.controls
-    c.set_preset(preset)  # also loads the preset's defaults into the panel
-    c.epochs_spin.setValue(epochs)
-    window.start()
-    if window.state != "running":
-        raise RuntimeError(f"training did not start (state {window.state!r})")
+    # The preset first loads its defaults into the panel.
+    window.controls.set_settings(preset=preset, epochs=epochs)
+    window.run.start()
+    if window.run.state != "running":
+        raise RuntimeError(f"training did not start (state {window.run.state!r})")
 
 
 def stop_training(window: MainWindow) -> None:
-    window.stop()
-    wait_until(lambda: window.state in ("finished", "idle"), 60, what="training to stop")
+    window.run.stop()
+    wait_until(lambda: window.run.state in ("finished", "idle"), 60, what="training to stop")
 
 
 def close_window(window: MainWindow) -> None:

@@ -52,7 +52,7 @@ def run(data: BenchData, results: Results, s: SpeedSettings) -> None:
                 f"{s.epochs} epochs after the first",
             )
     finally:
-        if window.state in ("running", "paused"):
+        if window.run.state in ("running", "paused"):
             qt.stop_training(window)
         qt.close_window(window)
 
@@ -99,7 +99,9 @@ def app_rate(window: MainWindow, data: BenchData, preset: str, epochs: int) -> f
     worker.epoch_ended.connect(on_epoch_ended, Qt.ConnectionType.DirectConnection)
     try:
         qt.start_training(window, preset, epochs=1 + epochs)
-        qt.wait_until(lambda: window.state == "finished", 600, what=f"{preset} training to finish")
+        qt.wait_until(
+            lambda: window.run.state == "finished", 600, what=f"{preset} training to finish"
+        )
     finally:
         worker.epoch_ended.disconnect(on_epoch_ended)
     if len(ends) < 2:

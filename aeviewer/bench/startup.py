@@ -1,8 +1,8 @@
 """Start-up: ``python -m aeviewer`` in a fresh process, to its window shown and ready to train.
 
-The app prints the two times itself (:mod:`aeviewer.bench.probe`, installed by ``app.py``
-when ``AEVIEWER_STARTUP_PROBE=1``), measured from the ``time.time()`` this process takes just
-before it starts the child, so interpreter start-up counts.
+The app prints the two times itself (:mod:`aeviewer.bench.probe`, which the app installs as
+its window hook, ``AEVIEWER_WINDOW_HOOK``), measured from the ``time.time()`` this process
+takes just before it starts the child, so interpreter start-up counts.
 
 The launches share a fresh, empty cache folder (``AEVIEWER_CACHE_DIR``): the first one is a
 cold start, as a lecturer's first on a new machine (it converts the bundled digits and fills
@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from aeviewer.bench.probe import PROBE_ENV, T0_ENV
+from aeviewer.app import WINDOW_HOOK_ENV
+from aeviewer.bench.probe import HOOK, T0_ENV
 from aeviewer.bench.report import Results, median
 
 
@@ -32,7 +33,7 @@ def launch_once(cache_dir: str | os.PathLike[str], timeout_s: float = 120.0) -> 
             "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
             "AEVIEWER_SETTINGS": str(Path(tmp) / "settings.ini"),
             "AEVIEWER_CACHE_DIR": str(cache_dir),
-            PROBE_ENV: "1",
+            WINDOW_HOOK_ENV: HOOK,
         }
         env[T0_ENV] = repr(time.time())
         proc = subprocess.run(

@@ -16,8 +16,8 @@ from aeviewer.core import spill
 from aeviewer.core.inference import ModelSnapshot
 
 #: Memory for the time machine's weight snapshots. The vanilla model holds 4.4 MB a snapshot and
-#: trains about 75 epochs a minute on the bundled digits: without a bound a long run grew by
-#: 4.4 GB (`make soak`). Past the bound only every s-th epoch keeps its snapshot, and the
+#: trains about 75 epochs a minute on the bundled digits: unbounded, a long run holds gigabytes
+#: (docs/reliability.md). Past the bound only every s-th epoch keeps its snapshot, and the
 #: latest (see ``thin_snapshots``); losses are kept for every epoch (codes: see below). All but
 #: the latest are kept on disk (``spill_snapshots``), so this bounds a temporary folder, not the
 #: memory.

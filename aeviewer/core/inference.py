@@ -76,9 +76,8 @@ def _conv2d_same(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndar
 
 
 #: Up to this many rows, a dense layer multiplies row by row: OpenBLAS copies (packs) the whole
-#: weight matrix for a matrix product, and a matrix-vector product does not. For the 784x500
-#: layer, two rows took 0.27-0.40 ms at once and 0.12-0.19 ms one by one (the drawing
-#: canvas's stroke encodes two: the drawing and its noisy copy).
+#: weight matrix for a matrix product, and a matrix-vector product does not, so a stroke's two
+#: rows (the drawing and its noisy copy) run about twice as fast (docs/performance.md).
 ROWWISE_MAX = 4
 
 

@@ -41,7 +41,7 @@ class Lesson:
     #: batch_size, learning_rate, and the preset's extra knob (noise_std, sparsity_weight, beta)
     options: dict[str, Any] = field(default_factory=dict)
     epochs: int = 15
-    panel: str | None = None  # the lesson's own view: see aeviewer.gui.lesson_view
+    panel: str | None = None  # the lesson's own view: see aeviewer.gui.controllers.lessons
     projection: str = "pca"
     noise: tuple[float, float, float] = (0.0, 0.0, 0.0)
     greedy: bool = False

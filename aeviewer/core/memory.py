@@ -2,18 +2,14 @@
 
 Every epoch the training thread copies the model's weights to numpy (the NaN fallback, the
 GUI's snapshot) and frees the last copies; the GUI frees images and codes. glibc keeps such
-freed blocks in its per-thread arenas instead of returning them, so a live run's resident
-memory rose 86-106 MB in its first two minutes with no object alive to show for it (Python's
-traced memory stayed flat at 16-20 MB). ``malloc_trim(0)`` returned all of it: 1182 -> 1288 MB
-without, 981 -> 996 MB with a trim every 10 s (``make soak``, 2 minutes, 2026-12-03).
+freed blocks in its arenas instead of returning them, so a live run's resident memory grows
+with no live object to show for it; ``malloc_trim(0)`` returns them.
 
-Between two trims, what threads free stays in the arena of the thread that freed it. glibc
-gives each thread that allocates while another does an arena of its own, up to 8 per core (16
-here): the GUI, the training thread, TensorFlow's pools, each autosave's writer. A run's
-resident memory then swung 30-60 MB over its floor between trims, and the swing grew as the run
-went on (the bench's 10-minute growth: 59 MB, medians of 5 s at each end). With the process held
-to :data:`HEAP_ARENAS` arenas (:func:`limit_heap_arenas`, at start-up) it stayed within 10 MB of
-its floor and grew 7 MB in 2.5 minutes (25 MB before), at no cost to the samples/s measured.
+Between two trims, what a thread frees stays in its own arena, and glibc gives each thread that
+allocates while another does an arena of its own (the GUI, the training thread, TensorFlow's
+pools, each autosave's writer): memory then swings well over its floor. :func:`limit_heap_arenas`
+holds the process to :data:`HEAP_ARENAS` arenas at start-up. Measurements: docs/reliability.md,
+*Memory and the C heap*.
 
 Elsewhere (macOS, Windows, musl) there is no ``malloc_trim`` nor arenas to limit, and these
 functions do nothing.
@@ -29,9 +25,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-#: Seconds between two trims of one :class:`HeapTrimmer`: a trim walks every arena (median
-#: 6.6 ms, at most 27 ms, while the vanilla model trains on digits), so not at every epoch of
-#: a 0.2 s epoch run.
+#: Seconds between two trims of one :class:`HeapTrimmer`: a trim walks every arena (several
+#: ms), so not at every epoch of a 0.2 s epoch run.
 TRIM_INTERVAL_S = 5.0
 
 #: glibc heap arenas for the whole process (see the module's docstring).

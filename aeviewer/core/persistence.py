@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aeviewer.core.errors import first_line
 from aeviewer.core.models import ModelOptions, get_preset
 
 if TYPE_CHECKING:  # Keras loads on first use, not when an error type is imported
@@ -399,8 +400,7 @@ def _load_foreign(path: Path) -> Autoencoder:
             raise ModelFileError(
                 f"{path}: holds a Lambda layer or other code; refusing to run it (safe mode)"
             ) from None
-        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-        raise ModelFileError(f"{path}: cannot load this model ({first[:200]})") from None
+        raise ModelFileError(f"{path}: cannot load this model ({first_line(exc, 200)})") from None
     try:
         encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
     except ValueError:

@@ -29,6 +29,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from aeviewer.core.history import RunHistory, snapshot_nbytes
+from aeviewer.core.requests import LatestRequest
 from aeviewer.gui.relay import run_in_thread
 
 AUTOSAVE_NAME = "autosave.aevsession"  # a history without a run id (an older session's)
@@ -180,7 +181,7 @@ class Autosaver(QObject):
         # save asked for then (the one _pending holds) was put off for a wake-up that never
         # came, and a run's last autosave was silently lost.
         self._busy = False
-        self._token = 0  # the save _on_written belongs to (save_on_close starts its own)
+        self._save = LatestRequest()  # the save _on_written belongs to (save_on_close's own)
         # Saves asked for while one is written, oldest first: each keeps the history (and what
         # its views showed) it was asked for, which a new run may have replaced on screen since.
         self._pending: dict[int, tuple[RunHistory, dict[str, Any] | None]] = {}
@@ -254,13 +255,12 @@ class Autosaver(QObject):
             prune_autosaves(KEEP_RUNS, path, path.parent)
 
         self._busy = True
-        self._token += 1
-        token = self._token
+        ticket = self._save.new()
         self._thread = run_in_thread(
             self,
             "aeviewer-autosave",
             work,
-            lambda _r, error: self._on_written(token, error, history, path),
+            lambda _r, error: self._on_written(ticket, error, history, path),
         )
         return True
 
@@ -272,7 +272,7 @@ class Autosaver(QObject):
                 return True
         return False
 
-    def _on_written(self, token: int, error: str, history: RunHistory, path: Path) -> None:
+    def _on_written(self, ticket: int, error: str, history: RunHistory, path: Path) -> None:
         history.release_pages()  # the save read the spilled snapshots' files
         if error:
             self.failures += 1
@@ -280,7 +280,7 @@ class Autosaver(QObject):
         else:
             self.saves += 1
             self.saved.emit(str(path))
-        if token != self._token:
+        if not self._save.is_current(ticket):
             return  # an older save, overtaken by save_on_close's
         self._busy = False
         self._next_pending()

@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from aeviewer.core.errors import first_line
+
 
 class BackgroundJobs(QObject):
     """Lives in the training thread; runs one callable at a time, after any training run."""
@@ -22,7 +24,6 @@ class BackgroundJobs(QObject):
             configure_tensorflow()
             result = fn()
         except Exception as exc:  # reported as one line; the app stays usable
-            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            self.job_finished.emit(name, None, text)
+            self.job_finished.emit(name, None, first_line(exc, limit=None))
             return
         self.job_finished.emit(name, result, "")

@@ -39,9 +39,8 @@ class GuiCollector(QObject):
 
     def check(self) -> None:
         if input_held():
-            # A click or a stroke is being answered: a collection of the training thread's
-            # young objects took 10-50 ms of the GUI thread. It waits, as the redraws do, for
-            # the release or the longest hold (a second).
+            # A click or a stroke is being answered, and a collection of the training thread's
+            # young objects takes tens of ms: it waits, as the redraws do (input_gate.py).
             return
         g0, g1, g2 = gc.get_count()
         t0, t1, t2 = self.threshold
@@ -49,8 +48,8 @@ class GuiCollector(QObject):
             return
         generation = 0
         if g1 > t1:
-            # No full collection while TensorFlow loads (before freeze_once): it walked its
-            # growing import and took 40 ms of the GUI thread each, 0.27 s of the start-up.
+            # No full collection while TensorFlow loads (before freeze_once): each would walk
+            # its growing import, slowing the start-up (docs/performance.md).
             generation = 2 if g2 > t2 and self.frozen else 1
         gc.collect(generation)
         self.collections += 1
@@ -58,9 +57,9 @@ class GuiCollector(QObject):
     def freeze_once(self) -> None:
         """Move every object alive now out of the collector's sight, once per process.
 
-        Called when TensorFlow and Keras are imported: their 300k objects made every full
-        collection in the GUI thread a 180 ms stall; frozen, it takes microseconds. Once only,
-        so that later garbage is never frozen (and kept) with them.
+        Called when TensorFlow and Keras are imported: unfrozen, their objects make every full
+        collection in the GUI thread a stall of a tenth of a second or more. Once only, so that
+        later garbage is never frozen (and kept) with them.
         """
         if not self.frozen:
             self.frozen = True

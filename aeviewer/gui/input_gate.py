@@ -2,9 +2,9 @@
 
 A click on the latent space is decoded on release, a stroke on the canvas is reconstructed at
 every move. A redraw of a live view during training (the scatter, the loss curves, the
-gallery, with the paint it brings) takes the GUI thread 5-15 ms, and an input event that
-arrives meanwhile waits for it: that wait, not the answer itself (1-5 ms), made the slow
-clicks and strokes (bench ``decode_p95_ms`` and ``canvas_p95_ms``).
+gallery, with the paint it brings) takes the GUI thread longer than the answer itself, and an
+input event that arrives meanwhile waits for it: that wait made the slow clicks and strokes
+(docs/performance.md, *Clicks and strokes*).
 
 So while a mouse button or a pen is down on a watched widget, and for :data:`HOLD_MS` after it
 is lifted, the gated redraws wait. Each runs once when the gate opens, one per turn of the

@@ -23,6 +23,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from aeviewer.core.errors import first_line
+
 
 class _Dispatcher(QObject):
     """One per application, never deleted while it runs: threads emit on it, so no emission
@@ -116,8 +118,7 @@ def _run(work: Callable[[], Any], dispatcher: _Dispatcher, key: int) -> None:
     try:
         result, error = work(), ""
     except BaseException as exc:  # shown by ``done``: the app stays usable
-        text = str(exc).strip()
-        error = text.splitlines()[0] if text else type(exc).__name__
+        error = first_line(exc, limit=None)
     finally:
         # RuntimeError: the application is gone; nobody is left to tell.
         with contextlib.suppress(RuntimeError):

@@ -21,6 +21,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from aeviewer.core.datasets import Dataset
+from aeviewer.core.errors import typed_first_line
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.training import (
     BatchReport,
@@ -152,9 +153,8 @@ class TrainingWorker(QObject):
             report = trainer.run()
         except Exception as exc:  # run() reports its own errors; this is for the rest
             # Without a run_finished the window would stay "running" for good.
-            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             report = FinishReport(
-                "error", f"{type(exc).__name__}: {text}", trainer.epochs_done, trainer.steps
+                "error", typed_first_line(exc), trainer.epochs_done, trainer.steps
             )
         self.run_finished.emit(report)
 
@@ -183,13 +183,10 @@ class TrainingThread(QThread):
         """Run below the GUI's priority, and so do the threads TensorFlow starts from here.
 
         Training keeps both cores of a small machine busy; a click on the latent space or a
-        stroke on the canvas must not queue behind it. On 2 cores a 784-500-300-2 model
-        training with every view live: click to decoded image p95 8.5 -> 5 ms, 16 ms timer
-        lateness p99 12 -> 9 ms, for about 10% of the samples/s (``aeviewer bench``); nice 10
-        rather than 5, a stroke's handling p50 3.3 -> 2.6 ms and its p95 to the reconstruction
-        shown about 14 -> 11 ms (2026-12-03, with the input gate). Linux
-        nice values are per thread and inherited by threads created later (TensorFlow's pools
-        start with its import, in ``warm_up``, on this thread); elsewhere Qt's priority.
+        stroke on the canvas must not queue behind it: a lower priority made them faster for about
+        a tenth of the samples/s, nice 10 more so than 5 (docs/performance.md). Linux nice values
+        are per thread and inherited by threads created later (TensorFlow's pools start with its
+        import, in ``warm_up``, on this thread); elsewhere Qt's priority.
         """
         if sys.platform.startswith("linux"):
             with contextlib.suppress(OSError):

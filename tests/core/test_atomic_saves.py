@@ -104,8 +104,8 @@ def test_every_save_goes_through_atomic_write(
     session.save_session(tmp_path / "s.aevsession", tiny_history())
     persistence.save_model(build_autoencoder("linear", (3,)), tmp_path / "m.keras")
     assert calls == ["s.aevsession", "m.keras"]
-    files_mixin = (ROOT / "aeviewer" / "gui" / "files_mixin.py").read_text()
-    assert "atomic_write(" in files_mixin  # exports and session-model copies too
+    for name in ("exports.py", "sessions.py"):  # exports and session-model copies too
+        assert "atomic_write(" in (ROOT / "aeviewer" / "gui" / "controllers" / name).read_text()
 
 
 def test_atomic_write_failure_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) -> None:

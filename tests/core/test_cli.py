@@ -338,35 +338,3 @@ def test_the_aeviewer_console_script_works() -> None:
         timeout=120,
     )
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-
-
-# Run in a fresh interpreter: every module under aeviewer/core, found by walking the package.
-NO_QT_CHILD = """
-import importlib, pkgutil, sys
-import aeviewer.core
-names = [m.name for m in pkgutil.walk_packages(aeviewer.core.__path__, "aeviewer.core.")]
-for name in names:
-    importlib.import_module(name)
-qt = ("PySide6", "shiboken6", "pyqtgraph")
-bad = sorted(m for m in sys.modules if m.split(".")[0] in qt)
-print(*names, sep=chr(10))
-print("QT:" + ",".join(bad))
-"""
-
-
-def test_every_core_module_imports_no_qt() -> None:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.run(
-        [sys.executable, "-c", NO_QT_CHILD], capture_output=True, text=True, env=env, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr
-    *names, qt = proc.stdout.strip().splitlines()
-    core = Path(__file__).resolve().parents[2] / "aeviewer" / "core"
-    on_disk = {
-        "aeviewer.core."
-        + ".".join(p.relative_to(core).with_suffix("").parts).removesuffix(".__init__")
-        for p in core.rglob("*.py")
-        if p.name != "__init__.py" or p.parent != core
-    }
-    assert on_disk <= set(names), on_disk - set(names)  # the walk imported every module
-    assert qt == "QT:", qt

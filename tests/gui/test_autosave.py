@@ -28,7 +28,7 @@ def window(qtbot, tiny: Dataset, folder: Path) -> Iterator[MainWindow]:
     w.controls.batch_spin.setValue(32)
     yield w
     w.close()
-    assert w.autosaver.wait(5)
+    assert w.sessions.autosaver.wait(5)
 
 
 def test_autosave_location_follows_the_environment(folder: Path) -> None:
@@ -37,22 +37,22 @@ def test_autosave_location_follows_the_environment(folder: Path) -> None:
 
 def test_a_finished_run_is_autosaved_and_reopens(window: MainWindow, qtbot, folder: Path) -> None:
     window.controls.epochs_spin.setValue(2)
-    window.start()
-    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: window.autosaver.saves == 1, timeout=10_000)
-    saved = window.autosaver.path()
+    window.run.start()
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.sessions.autosaver.saves == 1, timeout=10_000)
+    saved = window.sessions.autosaver.path()
     assert saved.parent == folder and saved.name.startswith("run-")
     assert sorted(p.name for p in folder.iterdir()) == sorted(  # no temporary left
         [saved.name, saved.with_suffix(".json").name]
     )
-    history, model = load_session(window.autosaver.path())
+    history, model = load_session(window.sessions.autosaver.path())
     assert len(history) == 2 and model is None
-    np.testing.assert_array_equal(history.batches()[1], window.history.batches()[1])
+    np.testing.assert_array_equal(history.batches()[1], window.time_machine.history.batches()[1])
     other = MainWindow(restore=False)
     qtbot.addWidget(other)
     try:
         next(a for a in other.actions() if a.text() == "Open last autosave").trigger()
-        assert other.state == "finished" and len(other.history) == 2
+        assert other.run.state == "finished" and len(other.time_machine.history) == 2
         assert other.latent_view.point_count() == 60
     finally:
         other.close()
@@ -61,26 +61,26 @@ def test_a_finished_run_is_autosaved_and_reopens(window: MainWindow, qtbot, fold
 def test_autosave_runs_during_training_without_blocking(
     window: MainWindow, qtbot, folder: Path
 ) -> None:
-    window.autosaver._timer.setInterval(300)  # two minutes in the app
+    window.sessions.autosaver._timer.setInterval(300)  # two minutes in the app
     window.controls.epochs_spin.setValue(500)
-    window.start()
-    qtbot.waitUntil(lambda: window.autosaver.saves >= 2, timeout=TIMEOUT)
-    assert window.state == "running"
-    history, _ = load_session(window.autosaver.path())
+    window.run.start()
+    qtbot.waitUntil(lambda: window.sessions.autosaver.saves >= 2, timeout=TIMEOUT)
+    assert window.run.state == "running"
+    history, _ = load_session(window.sessions.autosaver.path())
     assert len(history) >= 1
     t0 = time.perf_counter()
-    window.autosaver.save_now()  # the GUI's share: a shallow copy, then a thread writes
+    window.sessions.autosaver.save_now()  # the GUI's share: a shallow copy, then a thread writes
     assert time.perf_counter() - t0 < 0.5  # about 1 ms idle; the machine may be loaded
-    window.reset()
-    qtbot.waitUntil(lambda: window.state == "idle", timeout=TIMEOUT)
-    saver = window.autosaver
+    window.run.reset()
+    qtbot.waitUntil(lambda: window.run.state == "idle", timeout=TIMEOUT)
+    saver = window.sessions.autosaver
     qtbot.waitUntil(saver.idle, timeout=60_000)  # seconds when the machine is loaded
     # The reset run is kept whole: R pressed by mistake loses nothing.
-    history, _ = load_session(window.autosaver.path())
-    records = window.history.records
+    history, _ = load_session(window.sessions.autosaver.path())
+    records = window.time_machine.history.records
     shown = len(records) - (records[-1].snapshot is None)  # an epoch cut short by the reset
     assert len(history) == shown >= 1
-    np.testing.assert_array_equal(history.batches()[1], window.history.batches()[1])
+    np.testing.assert_array_equal(history.batches()[1], window.time_machine.history.batches()[1])
     assert not saver.running()
 
 
@@ -173,24 +173,24 @@ def test_closing_mid_run_saves_the_run_as_it_stands(
 ) -> None:
     """The timer saves every 2 minutes; closing must not lose what came since."""
     window.controls.epochs_spin.setValue(500)
-    window.start()
+    window.run.start()
     # two epochs shown (each with its snapshot): under load the second record can come well
     # before its snapshot, and the close then saves one epoch
     qtbot.waitUntil(
-        lambda: sum(r.snapshot is not None for r in window.history.records) >= 2,
+        lambda: sum(r.snapshot is not None for r in window.time_machine.history.records) >= 2,
         timeout=TIMEOUT,
     )
-    assert window.autosaver.saves == 0 and not any(folder.iterdir())
+    assert window.sessions.autosaver.saves == 0 and not any(folder.iterdir())
     t0 = time.perf_counter()
     window.close()
     took = time.perf_counter() - t0
     assert not window.training_thread().isRunning()
     assert took < 2.0, f"closing took {took:.2f} s"
-    history, _ = load_session(window.autosaver.path())
-    records = window.history.records
+    history, _ = load_session(window.sessions.autosaver.path())
+    records = window.time_machine.history.records
     shown = len(records) - (records[-1].snapshot is None)  # an epoch cut short by the close
     assert len(history) == shown >= 2
-    np.testing.assert_array_equal(history.batches()[1], window.history.batches()[1])
+    np.testing.assert_array_equal(history.batches()[1], window.time_machine.history.batches()[1])
 
 
 def test_an_unwritable_autosave_folder_is_a_status_message(
@@ -200,12 +200,12 @@ def test_an_unwritable_autosave_folder_is_a_status_message(
     blocker.write_text("not a folder")
     monkeypatch.setenv("AEVIEWER_AUTOSAVE_DIR", str(blocker))
     window.controls.epochs_spin.setValue(1)
-    window.start()
-    qtbot.waitUntil(lambda: window.state == "finished", timeout=TIMEOUT)
+    window.run.start()
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=TIMEOUT)
     qtbot.waitUntil(
         lambda: "Autosave failed" in window.statusBar().currentMessage(), timeout=10_000
     )
-    assert window.state == "finished" and blocker.read_text() == "not a folder"
+    assert window.run.state == "finished" and blocker.read_text() == "not a folder"
 
 
 def test_autosave_copy_thins_snapshots_and_skips_an_unfinished_epoch() -> None:

@@ -42,8 +42,8 @@ def tiny() -> Dataset:
 def window(qtbot, tiny: Dataset) -> Iterator[MainWindow]:
     w = open_window(qtbot, tiny, (1920, 1080))
     yield w
-    if w.presenting:
-        w.toggle_presenter()
+    if w.presenter.on:
+        w.presenter.toggle()
     palette.set_font_scale(1.0)
     w.close()
     assert not w.training_thread().isRunning()
@@ -53,9 +53,9 @@ def train(w: MainWindow, qtbot) -> None:
     """One short epoch: the gallery, the denoising strip and a lesson's panel fill in."""
     w.controls.epochs_spin.setValue(1)
     w.controls.batch_spin.setValue(64)
-    w.start()
-    qtbot.waitUntil(lambda: w.state == "finished" and not w.busy(), timeout=TIMEOUT)
-    w.prepare_showcase()  # a decoded point, a drawing and its denoising
+    w.run.start()
+    qtbot.waitUntil(lambda: w.run.state == "finished" and not w.run.busy(), timeout=TIMEOUT)
+    w.exports.prepare_showcase()  # a decoded point, a drawing and its denoising
 
 
 def front(dock: QDockWidget) -> bool:
@@ -79,7 +79,7 @@ def check(w: MainWindow, size: tuple[int, int]) -> None:
     assert front(w.loss_dock), f"the loss is behind a tab {where}"
     plot = w.loss_plot.size()
     assert plot.width() >= 0.2 * size[0] and plot.height() >= 0.25 * size[1], where
-    if w.lesson_panel is not None:
+    if w.lessons.panel is not None:
         assert front(w.lesson_dock), f"the lesson's panel is behind a tab {where}"
 
 
@@ -95,15 +95,15 @@ def test_every_size_fits_without_a_lesson(window: MainWindow, qtbot) -> None:
 def test_every_size_fits_a_lesson_panel_with_its_data(
     window: MainWindow, qtbot, lesson: str
 ) -> None:
-    assert window.open_lesson(lesson)
+    assert window.lessons.open(lesson)
     train(window, qtbot)
-    assert not window.lesson_panel.message_visible()  # its data are in
+    assert not window.lessons.panel.message_visible()  # its data are in
     for size in SIZES:
         check(window, size)
 
 
 def test_every_size_fits_a_lesson_panel_waiting_for_its_run(window: MainWindow) -> None:
-    assert window.open_lesson("pretraining")  # a long message, wrapped, in place of the plots
+    assert window.lessons.open("pretraining")  # a long message, wrapped, in place of the plots
     for size in SIZES:
         check(window, size)
 
@@ -130,7 +130,7 @@ def test_the_layout_recovers_after_a_resize_and_a_reset(window: MainWindow, qtbo
 def test_panels_that_grow_get_their_room_back(window: MainWindow, qtbot) -> None:
     """A lesson's panel is small while it waits and large with data: the layout follows."""
     check(window, (1280, 720))
-    assert window.open_lesson("anomaly")
+    assert window.lessons.open("anomaly")
     check(window, (1280, 720))
     train(window, qtbot)  # the histogram and the worst reconstructions arrive
     settle(window)
@@ -145,16 +145,16 @@ def test_presenter_mode_gives_the_loss_more_room(
     train(window, qtbot)
     check(window, (1920, 1080))
     normal = window.loss_plot.width() * window.loss_plot.height()
-    window.toggle_presenter()
+    window.presenter.toggle()
     window.showNormal()  # full screen is the offscreen screen's 800x800: test sizes explicitly
     check(window, (1920, 1080))
-    assert window.controls_dock.isHidden() and not window.presenter_bar.isHidden()
+    assert window.controls_dock.isHidden() and not window.menus.presenter_bar.isHidden()
     assert window.loss_plot.width() * window.loss_plot.height() > 1.2 * normal
     check(window, (1280, 720))
 
 
 def test_the_latent_title_fits_a_1280x720_window(window: MainWindow, qtbot) -> None:
-    assert window.open_lesson("anomaly")  # "PCA of the 30-D codes (..% of variance): ..."
+    assert window.lessons.open("anomaly")  # "PCA of the 30-D codes (..% of variance): ..."
     train(window, qtbot)
     window.resize(1280, 720)
     settle(window)
@@ -216,8 +216,8 @@ def test_presenter_mode_with_a_lesson_fits_a_1280x720_projector(
     the loss and the latent view all fit (at 1.4x the lesson panel scrolled)."""
     at_720 = palette.presenter_scale(720)
     monkeypatch.setattr(palette, "presenter_scale", lambda lines: at_720)
-    assert window.open_lesson("anomaly")
+    assert window.lessons.open("anomaly")
     train(window, qtbot)
-    window.toggle_presenter()
+    window.presenter.toggle()
     window.showNormal()  # full screen is the offscreen screen's 800x800: test sizes explicitly
     check(window, (1280, 720))

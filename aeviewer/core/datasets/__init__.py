@@ -57,6 +57,7 @@ __all__ = [
     "UnknownDatasetError",
     "UnreadableDataError",
     "load_dataset",
+    "loads_slowly",
     "parse_classes",
     "split_train_val",
 ]
@@ -65,8 +66,22 @@ __all__ = [
 DATASET_NAMES: tuple[str, ...] = ("digits", "mnist", "fashion_mnist", "synthetic3d")
 
 
+def _key(name: str) -> str:
+    return name.strip().lower().replace("-", "_")
+
+
+def loads_slowly(name: str | None, path: str | os.PathLike[str] | None = None) -> bool:
+    """Whether loading may take long enough to want a thread: a file or folder (a big image
+    folder takes seconds), or a data set that is downloaded (``REMOTE_SOURCES``).
+
+    >>> loads_slowly("digits"), loads_slowly("fashion-mnist"), loads_slowly(None, "x.npz")
+    (False, True, True)
+    """
+    return bool(path) or (name is not None and _key(name) in REMOTE_SOURCES)
+
+
 def _normalise_name(name: str) -> str:
-    key = name.strip().lower().replace("-", "_")
+    key = _key(name)
     if key not in DATASET_NAMES:
         raise UnknownDatasetError(
             f"unknown dataset {name!r}; choose one of {', '.join(DATASET_NAMES)}"

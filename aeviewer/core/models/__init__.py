@@ -7,7 +7,7 @@ takes seconds and the window must appear first.
 
 from typing import TYPE_CHECKING, Any
 
-from aeviewer.core.models.catalog import PRESETS, Preset, get_preset
+from aeviewer.core.models.catalog import PRESETS, Knob, Preset, get_preset
 from aeviewer.core.models.options import ModelOptions, OptionsError
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PRESETS",
     "Autoencoder",
+    "Knob",
     "ModelOptions",
     "OptionsError",
     "Preset",

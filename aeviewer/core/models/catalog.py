@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from aeviewer.core.models.options import ModelOptions, OptionsError
+
+
+class Knob(NamedTuple):
+    """The one option a preset lets the lecturer turn beside the common ones (the control
+    panel's extra box): which :class:`ModelOptions` field, its label, range and step."""
+
+    option: str
+    label: str
+    low: float
+    high: float
+    step: float
 
 
 @dataclass(frozen=True)
@@ -17,6 +29,11 @@ class Preset:
     defaults: ModelOptions
     kind: str = "dense"  # dense | conv | vae
     supports_greedy: bool = False
+    knob: Knob | None = None  # its own extra option, if it has one
+
+    def knob_value(self, options: ModelOptions) -> float | None:
+        """The value of this preset's knob in ``options`` (None: the preset has no knob)."""
+        return None if self.knob is None else float(getattr(options, self.knob.option))
 
 
 _STACKED = ModelOptions(
@@ -66,6 +83,7 @@ PRESETS: dict[str, Preset] = {
             "Denoising",
             "stacked, trained on inputs corrupted by Gaussian noise (or dropout)",
             _STACKED.updated(noise="gaussian", noise_std=0.2),
+            knob=Knob("noise_std", "Noise σ", 0.0, 1.0, 0.05),
         ),
         Preset(
             "sparse",
@@ -78,6 +96,7 @@ PRESETS: dict[str, Preset] = {
                 sparsity_target=0.1,
                 sparsity_weight=0.05,
             ),
+            knob=Knob("sparsity_weight", "Sparsity weight", 0.0, 1.0, 0.01),
         ),
         Preset(
             "conv",
@@ -127,6 +146,7 @@ PRESETS: dict[str, Preset] = {
                 beta=1.0,
             ),
             kind="vae",
+            knob=Knob("beta", "β (KL weight)", 0.0, 10.0, 0.1),
         ),
     ]
 }

@@ -34,12 +34,9 @@ DATASETS = (
     ("synthetic3d", "3-D point cloud (PCA demo)"),
 )
 
-#: The one extra knob each preset shows: (option name, label, minimum, maximum, step).
-EXTRA_KNOB = {
-    "denoising": ("noise_std", "Noise σ", 0.0, 1.0, 0.05),
-    "sparse": ("sparsity_weight", "Sparsity weight", 0.0, 1.0, 0.01),
-    "vae": ("beta", "β (KL weight)", 0.0, 10.0, 0.1),
-}
+#: Preset name -> its extra knob, (option, label, low, high, step). The presets own this now
+#: (:attr:`aeviewer.core.models.Preset.knob`); kept for the window's older callers.
+EXTRA_KNOB = {p.name: p.knob for p in PRESETS.values() if p.knob is not None}
 
 MAX_DELAY = 0.5  # seconds per batch at the slowest speed
 
@@ -298,7 +295,7 @@ class ControlPanel(QWidget):
     # -- reading ----------------------------------------------------------------------
     def settings(self) -> RunSettings:
         preset = self.preset()
-        knob = EXTRA_KNOB.get(preset)
+        knob = get_preset(preset).knob
         return RunSettings(
             dataset=str(self.dataset_combo.currentData()),
             data_path=self._data_path,
@@ -308,7 +305,7 @@ class ControlPanel(QWidget):
             epochs=self.epochs_spin.value(),
             batch_size=self.batch_spin.value(),
             learning_rate=self.lr_spin.value(),
-            extra=(knob[0], self.extra_spin.value()) if knob else None,
+            extra=(knob.option, self.extra_spin.value()) if knob else None,
         )
 
     def preset(self) -> str:
@@ -319,6 +316,84 @@ class ControlPanel(QWidget):
         return MAX_DELAY * v * v
 
     # -- writing ----------------------------------------------------------------------
+    def set_settings(
+        self,
+        *,
+        dataset: str | None = None,
+        data_path: str | None = None,
+        classes: str | None = None,
+        preset: str | None = None,
+        epochs: int | None = None,
+        latent_dim: int | None = None,
+        batch_size: int | None = None,
+        learning_rate: float | None = None,
+        extra: float | None = None,
+    ) -> None:
+        """Set the panel from code (an opened session, the command line, a lesson): the one
+        way to do so. An argument left None leaves its box as it is.
+
+        The preset comes first: a preset other than the one shown resets the boxes to its
+        defaults, then the values given here apply. Each change emits what a user's change of
+        that box emits (``preset_changed``, ``dataset_changed``, ``model_settings_changed``,
+        ``learning_rate_changed``); a value the box already shows emits nothing. Numbers are
+        clamped to their box's range, as Qt's ``setValue`` does.
+
+        Parameters
+        ----------
+        dataset : str, optional
+            A key of :data:`DATASETS` (or ``"file"`` while a file is in the box).
+        data_path : str, optional
+            A file or folder: shown in the dataset box as its own entry and chosen, in place
+            of ``dataset``. ``""`` takes the file entry out of the box.
+        classes : str, optional
+            The classes box's text, e.g. ``"1,5,6"`` (``""``: all).
+        preset : str, optional
+            A preset's name (:data:`aeviewer.core.models.PRESETS`).
+        epochs, latent_dim, batch_size, learning_rate : optional
+            The boxes of those names.
+        extra : float, optional
+            The value of the preset's own knob (:attr:`~aeviewer.core.models.Preset.knob`);
+            ignored for a preset without one.
+
+        Raises
+        ------
+        ValueError
+            An unknown preset or data set; the panel is left as it was.
+        """
+        if preset is not None and self.preset_combo.findData(preset) < 0:
+            raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+        if dataset is not None and not data_path and self.dataset_combo.findData(dataset) < 0:
+            raise ValueError(f"unknown data set {dataset!r}")
+        if preset is not None:
+            self.set_preset(preset)
+        if classes is not None and classes.strip() != self.classes_edit.text().strip():
+            self.classes_edit.setText(classes)
+            self.model_settings_changed.emit()  # as editingFinished does for a user's edit
+        # After the classes: the window loads the data set on dataset_changed, with them.
+        if data_path:
+            same_entry = self.dataset_combo.currentData() == "file"
+            changed = data_path != self._data_path
+            self.set_data_path(data_path)
+            if same_entry and changed:  # the box's index did not move: no signal came
+                self.dataset_changed.emit()
+        else:
+            if dataset is not None:
+                self.set_dataset(dataset)
+            if data_path == "":  # after the data set: the box moves once, to it
+                self.set_data_path(None)
+        whole = (
+            (self.epochs_spin, epochs),
+            (self.latent_spin, latent_dim),
+            (self.batch_spin, batch_size),
+        )
+        for spin, count in whole:
+            if count is not None:
+                spin.setValue(int(count))
+        if learning_rate is not None:
+            self.lr_spin.setValue(float(learning_rate))
+        if extra is not None and get_preset(self.preset()).knob is not None:
+            self.extra_spin.setValue(float(extra))
+
     def set_preset(self, name: str) -> None:
         i = self.preset_combo.findData(name)
         if i >= 0:
@@ -407,16 +482,15 @@ class ControlPanel(QWidget):
         self.lr_spin.blockSignals(True)
         self.lr_spin.setValue(d.learning_rate)
         self.lr_spin.blockSignals(False)
-        knob = EXTRA_KNOB.get(preset)
+        knob = get_preset(preset).knob
         self.extra_label.setVisible(knob is not None)
         self.extra_spin.setVisible(knob is not None)
         if knob:
-            name, label, lo, hi, step = knob
-            self.extra_label.setText(label)
-            self.extra_spin.what = label
-            self.extra_spin.setRange(lo, hi)
-            self.extra_spin.setSingleStep(step)
-            self.extra_spin.setValue(float(getattr(d, name)))
+            self.extra_label.setText(knob.label)
+            self.extra_spin.what = knob.label
+            self.extra_spin.setRange(knob.low, knob.high)
+            self.extra_spin.setSingleStep(knob.step)
+            self.extra_spin.setValue(float(getattr(d, knob.option)))
         if self._state in ("running", "paused"):  # the model training now is untouched
             self.set_hint(
                 f"{get_preset(preset).title} is used from the next Start; "

@@ -1,10 +1,10 @@
 """One line of text for the status bar that never asks the window for a new layout.
 
 A ``QLabel`` asks its layout for new geometry at every ``setText``. The status line changes
-20 times a second during training ("epoch 3/20 · batch 120/250 · 9,800 samples/s"), and each
-change relaid out and repainted the whole window: 1-3 ms of the GUI thread each time, 900
-extra window repaints in the benchmark's two minutes, which clicks and strokes queued behind.
-This widget keeps one size (a line of the current font) and only repaints itself.
+20 times a second during training ("epoch 3/20 · batch 120/250 · 9,800 samples/s"), and with a
+label each change relaid out and repainted the whole window, which clicks and strokes queued
+behind (docs/performance.md). This widget keeps one size (a line of the current font) and only
+repaints itself.
 """
 
 from __future__ import annotations
