@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from windows import TIMEOUT
 
 from aeviewer.core.datasets import Dataset
@@ -23,7 +23,8 @@ def wait_for(condition: Callable[[], bool], timeout_ms: int = TIMEOUT) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise TimeoutError(f"still false after {timeout_ms} ms")
-        QTest.qWait(10)
+        QApplication.processEvents()
+        time.sleep(0.01)  # lets the training thread have the GIL (QTest.qWait keeps it)
 
 
 @contextmanager

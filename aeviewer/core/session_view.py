@@ -27,7 +27,7 @@ class SessionView:
     #: The PCA plane's axes on screen, (2, k): a refit on the same codes may flip their signs.
     pca_axes: np.ndarray | None = None
     point: tuple[float, float] | None = None  # the decoded point
-    #: What the user chose in the lesson (LessonMixin.lesson_state), checked on restoring.
+    #: What the user chose in the lesson (LessonController.state), checked on restoring.
     lesson_state: dict[str, Any] | None = None
 
 

@@ -25,14 +25,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.memory import HeapTrimmer
-from aeviewer.core.models import ModelOptions, get_preset
+from aeviewer.core.training_config import TrainingConfig as TrainingConfig  # re-exported
 from aeviewer.core.training_controls import TrainingControls
 from aeviewer.core.training_reports import (
     BatchReport,
@@ -61,28 +60,6 @@ if TYPE_CHECKING:
 CHUNK_MAX = 16  # batches per compiled call at full speed
 CHUNK_SECONDS = 0.02  # ...and about this long at most, so stop and pause stay immediate
 CHUNK_BYTES = 8 << 20  # ...and this much input at most (large batches run one per call)
-
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """What to train and how to report it."""
-
-    preset: str = "stacked"
-    options: ModelOptions | None = None
-    epochs: int = 10
-    seed: int = 0
-    greedy: bool = False
-    pretrain_epochs: int = 1
-    batch_report_every: int = 1
-    latent_sample_size: int = 2000
-    snapshot_interval: float = 0.0  # seconds between weight snapshots during an epoch (0: off)
-    live_latent_size: int = 0  # with snapshots: also encode this many validation samples
-    #: XLA for the compiled steps; None: on, except for models with convolutions (XLA's CPU
-    #: convolutions trained the conv preset at 40 samples/s here, against 2k without it).
-    jit_compile: bool | None = None
-
-    def model_options(self) -> ModelOptions:
-        return (self.options or get_preset(self.preset).defaults).validate()
 
 
 class NonFiniteLossError(RuntimeError):

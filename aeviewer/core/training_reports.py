@@ -10,7 +10,7 @@ import numpy as np
 if TYPE_CHECKING:
     from aeviewer.core.inference import ModelSnapshot
     from aeviewer.core.models import Autoencoder
-    from aeviewer.core.training import TrainingConfig
+    from aeviewer.core.training_config import TrainingConfig
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from aeviewer.core.stages import MAIN_STAGE_TITLE
 if TYPE_CHECKING:
     from aeviewer.core.datasets import Dataset
     from aeviewer.core.models import Autoencoder
-    from aeviewer.core.training import TrainingConfig
+    from aeviewer.core.training_config import TrainingConfig
 
 LossFn = Callable[[Any, bool], dict[str, Any]]
 

@@ -110,7 +110,8 @@ class ExportsController(QObject):
             else:
                 exp = exporters.ImageExporter(item)
                 exp.parameters()["width"] = max(1600, int(plot.width()))
-                exp.export(path)
+                if exp.export(path) is False:  # QImage.save's answer: no exception
+                    raise OSError("the image could not be written there")
         except Exception as exc:  # pyqtgraph raises various types for unwritable paths
             self.w.show_error(f"{path}: could not export ({exc})")
             return False
@@ -222,4 +223,7 @@ class ExportsController(QObject):
     def save_screenshot(self, path: str | Path) -> bool:
         QApplication.processEvents()
         self.w.loss_plot.flush()  # its batch curve redraws on a timer: the picture has it all
-        return bool(self.w.grab().save(str(path), "PNG"))
+        if self.w.grab().save(str(path), "PNG"):
+            return True
+        self.w.show_error(f"{path}: could not write the screenshot")
+        return False

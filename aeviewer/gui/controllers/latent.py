@@ -53,6 +53,8 @@ class LatentController(QObject):
         view.set_click_marker(None, None)
         view.set_drawn_point(None, None)
         view.set_highlight(None)
+        view.set_title("")  # as a new window: no projection is named before codes arrive
+        view.set_axis_labels("", "")
         self.w.preview.set_image(None)
         self.w.preview.set_caption("")
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 from aeviewer.core.lesson_needs import panel_reason
 from aeviewer.core.lessons import LESSONS, Lesson, get_lesson
 from aeviewer.core.models import get_preset
+from aeviewer.core.requests import LatestRequest
 from aeviewer.gui.layout import scrollable
 from aeviewer.gui.lessons import BEHAVIOURS, LessonBehaviour
 from aeviewer.gui.widgets.lesson_panels import LessonPanel
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 class LessonController(QObject):
     """The Lessons menu and the lesson panel: owns the open lesson and its behaviour."""
 
-    _lesson_serial: int = 0  # bumped by every open and close: results of older requests drop
     _lesson_trainer: Any = None  # the run the panel's data belong to
     _lesson_stop: threading.Event | None = None
     _lesson_trainers: list[Any] | None = None  # comparison trainers of the running job
@@ -45,6 +45,8 @@ class LessonController(QObject):
         self.w = w
         self.lesson: Lesson | None = None
         self.behaviour: LessonBehaviour[Any] | None = None  # the open lesson panel's
+        self._lessons = LatestRequest()  # every open and close outdates the jobs before it
+        self._opened = self._lessons.new()
 
     @property
     def panel(self) -> LessonPanel | None:
@@ -68,7 +70,7 @@ class LessonController(QObject):
         if self.w.run.state.active:
             self.w.run.reset()
         self.stop_jobs()
-        self._lesson_serial += 1
+        self._opened = self._lessons.new()  # results asked for before drop
         self.lesson = lesson
         self._apply_lesson_controls(lesson)
         self.w.noise_panel.set_noise(*lesson.noise)
@@ -84,7 +86,7 @@ class LessonController(QObject):
 
     def close(self) -> None:
         self.stop_jobs()
-        self._lesson_serial += 1
+        self._opened = self._lessons.new()  # results asked for before drop
         self.lesson = None
         self.w.caption.hide()
         self.clear_marks()
@@ -298,10 +300,10 @@ class LessonController(QObject):
     def job(self, name: str, fn: Any, then: Any, stop: Any) -> None:
         """Run ``fn`` on the training thread; ``then(result)`` only if the lesson and the
         run it was asked for are still the ones on screen."""
-        token = (self._lesson_serial, self.w.run.trainer)
+        opened, trainer = self._opened, self.w.run.trainer
 
         def done(result: Any) -> None:
-            if self._lesson_serial != token[0] or self.w.run.trainer is not token[1]:
+            if not self._lessons.is_current(opened) or self.w.run.trainer is not trainer:
                 return  # a reset, a new run or another lesson since: not this panel's result
             then(result)
 

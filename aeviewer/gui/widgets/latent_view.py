@@ -214,6 +214,9 @@ class LatentView(QWidget):
         self._title = text
         self._style_title()
 
+    def title(self) -> str:
+        return self._title
+
     def set_class_noun(self, noun: str) -> None:
         """Word used in hover text for unnamed labels: ``"digit"`` gives "digit 5 · sample #3"."""
         self._class_noun = noun

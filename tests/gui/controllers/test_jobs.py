@@ -14,7 +14,7 @@ from aeviewer.gui.main_window import MainWindow
 
 
 @pytest.fixture(scope="module")
-def window(tiny: Dataset) -> Iterator[MainWindow]:
+def window(qapp, tiny: Dataset) -> Iterator[MainWindow]:
     with shared_window(tiny) as w:
         yield w
 
@@ -29,7 +29,9 @@ def test_a_job_runs_on_the_training_thread_and_its_result_comes_back_here(
         ran_on.append(threading.current_thread().name)
         return 42
 
-    token = window.jobs.request("sum-up", job, lambda r: got.append((r, threading.current_thread().name)))
+    token = window.jobs.request(
+        "sum-up", job, lambda r: got.append((r, threading.current_thread().name))
+    )
     assert token.startswith("sum-up#") and token in window.jobs.callbacks
     qtbot.waitUntil(lambda: bool(got), timeout=30_000)
     main = threading.main_thread().name

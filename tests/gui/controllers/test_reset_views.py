@@ -38,6 +38,7 @@ def assert_cleared(w: MainWindow) -> None:
     assert w.timeline.epochs() == 0 and w.timeline.label.text() == "no epochs yet"
     assert "epoch" not in w.status_label.text()
     assert w.latent_view.point_count() == 0
+    assert w.latent_view.title() == ""  # no projection named over an empty plot
     assert w.loss_plot.epoch_count() == 0
     assert w.noise_panel.tiles()[2].image() is None  # no reconstruction by an old model
 
