@@ -34,10 +34,6 @@ DATASETS = (
     ("synthetic3d", "3-D point cloud (PCA demo)"),
 )
 
-#: Preset name -> its extra knob, (option, label, low, high, step). The presets own this now
-#: (:attr:`aeviewer.core.models.Preset.knob`); kept for the window's older callers.
-EXTRA_KNOB = {p.name: p.knob for p in PRESETS.values() if p.knob is not None}
-
 MAX_DELAY = 0.5  # seconds per batch at the slowest speed
 
 

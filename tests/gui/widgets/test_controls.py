@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from aeviewer.core.models import get_preset
-from aeviewer.gui.widgets.controls import EXTRA_KNOB, ControlPanel
+from aeviewer.gui.widgets.controls import ControlPanel
 
 SIGNALS = (
     "preset_changed",
@@ -161,9 +161,3 @@ def test_an_unknown_name_changes_nothing(panel: ControlPanel, bad: dict[str, Any
     with pytest.raises(ValueError, match="nope"):
         panel.set_settings(**bad)
     assert panel.settings() == before
-
-
-def test_extra_knob_stays_importable_in_its_old_shape() -> None:
-    option, label, low, high, step = EXTRA_KNOB["vae"]
-    assert (option, low, high) == ("beta", 0.0, 10.0) and label and step > 0
-    assert set(EXTRA_KNOB) == {"denoising", "sparse", "vae"}
