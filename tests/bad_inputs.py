@@ -1,5 +1,5 @@
 """Broken and hostile files for the bad-input suites (tests/core/test_bad_inputs.py and
-tests/gui/test_bad_inputs_gui.py), made by the tests themselves. Loaded as the ``bad`` fixture.
+tests/system/test_bad_inputs_gui.py), made by the tests themselves. Loaded as the ``bad`` fixture.
 
 Every maker takes a folder and returns the path it wrote. No TensorFlow here: sessions are
 built from hand-made numpy models.

@@ -163,7 +163,7 @@ def test_a_run_stopped_by_a_nan_loss_is_not_continued(window: MainWindow, qtbot)
     w = window
     w.controls.set_preset("vae")
     w.controls.batch_spin.setValue(32)
-    w.controls.lr_spin.setValue(10.0)  # the VAE's KL term overflows (tests/gui/test_faults.py)
+    w.controls.lr_spin.setValue(10.0)  # the VAE's KL term overflows (tests/system/test_faults.py)
     w.run.start()
     finish(w, qtbot)
     assert w.run.finish is not None and w.run.finish.reason == "nan"
