@@ -597,11 +597,12 @@ def test_exceptions_in_the_worker_are_a_message_and_the_next_start_works(
 ) -> None:
     """One inside the training loop, then one after it (a listener failing: without
     run_finished the window used to stay "running" for good)."""
+    from aeviewer.core import training
     from aeviewer.gui import training_worker
 
     w = window
 
-    def broken_eval(self: Trainer, *args: object) -> dict[str, float]:
+    def broken_eval(*args: object) -> dict[str, float]:
         raise RuntimeError("simulated failure in evaluation\nwith a second line")
 
     def broken_listener(self: object, report: object) -> None:
@@ -609,7 +610,7 @@ def test_exceptions_in_the_worker_are_a_message_and_the_next_start_works(
 
     w.controls.epochs_spin.setValue(2)
     for target, name, broken, expected in (
-        (Trainer, "_evaluate", broken_eval, "RuntimeError: simulated failure in evaluation"),
+        (training, "evaluate", broken_eval, "RuntimeError: simulated failure in evaluation"),
         (training_worker._Bridge, "on_finished", broken_listener, "No space left on device"),
     ):
         monkeypatch.setattr(target, name, broken)
