@@ -80,7 +80,7 @@ def add_data_arguments(p: argparse.ArgumentParser) -> None:
         "--dataset",
         choices=DATASET_NAMES,
         default=None,
-        help="built-in data set (default: digits, offline)",
+        help="built-in data set (default: mnist_test, the MNIST test set bundled for offline use)",
     )
     src.add_argument(
         "--data",

@@ -22,11 +22,11 @@ def load_data(args: argparse.Namespace, seed: int = 0) -> Dataset:
     DatasetError
         One line naming the file or data set and the problem.
     """
-    from aeviewer.core.datasets import load_dataset, parse_classes
+    from aeviewer.core.datasets import DEFAULT_DATASET, load_dataset, parse_classes
 
     classes = parse_classes(args.classes) if args.classes is not None else None
     return load_dataset(
-        args.dataset or "digits",
+        args.dataset or DEFAULT_DATASET,
         path=args.data,
         classes=classes,
         max_train=args.max_samples,

@@ -23,7 +23,6 @@ os.environ["AEVIEWER_AUTOSAVE_DIR"] = tempfile.mkdtemp(prefix="aeviewer-autosave
 # tests/bad_inputs.py (broken and hostile files) is imported by the bad-input suites.
 sys.path.insert(0, os.path.dirname(__file__))
 
-SHARED_DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 
 
 @pytest.fixture(autouse=True)

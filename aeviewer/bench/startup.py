@@ -5,7 +5,7 @@ its window hook, ``AEVIEWER_WINDOW_HOOK``), measured from the ``time.time()`` th
 takes just before it starts the child, so interpreter start-up counts.
 
 The launches share a fresh, empty cache folder (``AEVIEWER_CACHE_DIR``): the first one is a
-cold start, as a lecturer's first on a new machine (it converts the bundled digits and fills
+cold start, as a lecturer's first on a new machine (it reads the bundled MNIST files and fills
 the cache), the others find what it cached, as every later start does. The figure is the
 median; the note gives the cold launch on its own.
 """
@@ -60,7 +60,7 @@ def run(results: Results, launches: int = 3) -> None:
     shown = [r[0] for r in runs]
     ready = [r[1] for r in runs]
     how = f"median of {launches} launch{'es' if launches != 1 else ''} of `python -m aeviewer`"
-    how += " (digits)"
+    how += " (the bundled MNIST test set)"
     cold = "the only launch is cold" if launches == 1 else "the first is cold"
     results.set(
         "startup_window_s",

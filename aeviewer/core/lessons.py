@@ -34,7 +34,7 @@ class Lesson:
     name: str  # lower-case, digits and hyphens
     title: str
     caption: str  # what to watch, shown above the latent space
-    dataset: str = "digits"
+    dataset: str = "mnist_test"  # the bundled MNIST test set
     classes: str = ""
     preset: str = "stacked"
     #: set in the control panel when the lesson opens, over the preset's defaults: latent_dim,

@@ -13,9 +13,10 @@ import pytest
 
 from aeviewer.cli import main
 from aeviewer.core.datasets import load_dataset
+from aeviewer.core.datasets.builtin import MNIST_DIR
 from aeviewer.core.models import PRESETS, build_autoencoder
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED = MNIST_DIR  # the MNIST test set as bundled with aeviewer
 JSON_KEYS = {
     "model",
     "dataset",
@@ -130,7 +131,6 @@ def test_train_npz_validates_on_x_test_exactly(
     assert result["val_bce"] == pytest.approx(expected["bce"], rel=1e-5)
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data (real MNIST test set)")
 def test_train_on_the_real_mnist_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(
         [

@@ -16,12 +16,14 @@ from aeviewer.core.datasets import (
     DatasetError,
     EmptyDataError,
     InvalidClassesError,
+    builtin,
     load_dataset,
     parse_classes,
 )
+from aeviewer.core.datasets.builtin import MNIST_DIR
 from aeviewer.core.images import center_of_mass
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = MNIST_DIR  # the MNIST test set as bundled with aeviewer
 
 
 def idx_bytes(arr: np.ndarray) -> bytes:
@@ -153,7 +155,6 @@ def test_idx_single_images_file_is_unlabelled(tmp_path: Path) -> None:
     assert ds.y_train is None and (ds.n_train, ds.n_val) == (12, 3)
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="no shared MNIST test files")
 def test_real_mnist_test_set() -> None:
     ds = load_dataset(path=SHARED_DATA)
     check_contract(ds)
@@ -203,8 +204,44 @@ def test_image_folder_named_classes(tmp_path: Path) -> None:
 # --- built-in datasets -----------------------------------------------------------------
 
 
-def test_digits_default() -> None:
+def test_the_default_is_the_bundled_mnist_test_set(tmp_path: Path, monkeypatch) -> None:
+    """Real MNIST with no network: the test set's 10,000 digits, 8,000/2,000 per digit."""
+    monkeypatch.setenv("AEVIEWER_CACHE_DIR", str(tmp_path))
+    builtin._mnist_test_arrays.cache_clear()
     ds = load_dataset()
+    check_contract(ds)
+    assert ds.name == "mnist-test" and (ds.n_train, ds.n_val) == (8000, 2000)
+    assert ds.input_shape == (28, 28) and ds.class_names == tuple(str(i) for i in range(10))
+    assert "MNIST" in ds.source and "CC BY-SA 3.0" in ds.source
+    assert ds.y_val is not None and ds.y_train is not None
+    # Stratified: each digit keeps its fifth in validation (the test set has 892-1135 a digit).
+    counts = np.bincount(ds.y_val) / (np.bincount(ds.y_val) + np.bincount(ds.y_train))
+    assert np.allclose(counts, 0.2, atol=0.002)
+    # Real scans, not up-scaled 8x8 ones: strokes have many grey levels.
+    assert len(np.unique(ds.x_train[:50])) > 200
+    # The next start reads the cached array, and gets the same split.
+    assert list(tmp_path.glob("mnist-test-*.npz"))
+    builtin._mnist_test_arrays.cache_clear()
+    again = load_dataset("mnist-test", seed=3)
+    np.testing.assert_array_equal(ds.x_val, again.x_val)
+    np.testing.assert_array_equal(ds.y_train, again.y_train)
+
+
+def test_a_damaged_mnist_cache_is_read_again_from_the_bundled_files(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("AEVIEWER_CACHE_DIR", str(tmp_path))
+    builtin._mnist_test_arrays.cache_clear()
+    first = load_dataset("mnist_test")
+    (cached,) = tmp_path.glob("mnist-test-*.npz")
+    cached.write_bytes(b"not an npz")
+    builtin._mnist_test_arrays.cache_clear()
+    again = load_dataset("mnist_test")
+    np.testing.assert_array_equal(first.x_train, again.x_train)
+
+
+def test_digits() -> None:
+    ds = load_dataset("digits")
     check_contract(ds)
     assert ds.name == "digits" and ds.n_train + ds.n_val == 1797
     assert ds.input_shape == (28, 28)
@@ -235,7 +272,7 @@ def test_synthetic3d() -> None:
 
 
 def test_names_and_path_precedence(tmp_path: Path) -> None:
-    assert DATASET_NAMES == ("digits", "mnist", "fashion_mnist", "synthetic3d")
+    assert DATASET_NAMES == ("mnist_test", "digits", "mnist", "fashion_mnist", "synthetic3d")
     f = tmp_path / "v.npz"
     np.savez(f, x_train=np.full((4, 3), 0.5), x_test=np.full((2, 3), 0.5))
     assert load_dataset("digits", path=f).name == "v.npz"

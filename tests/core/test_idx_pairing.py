@@ -13,8 +13,9 @@ from idx_files import mnist_like, write_idx
 from PIL import Image
 
 from aeviewer.core.datasets import EmptyDataError, LabelMismatchError, load_dataset
+from aeviewer.core.datasets.builtin import MNIST_DIR
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = MNIST_DIR  # the MNIST test set as bundled with aeviewer
 
 
 def _scaled(x: np.ndarray) -> np.ndarray:
@@ -134,9 +135,6 @@ def test_folders_and_npz_say_where_their_labels_came_from(tmp_path: Path) -> Non
     assert load_dataset(path=tmp_path / "pets").note == "labels from its 3 class sub-folders"
 
 
-@pytest.mark.skipif(
-    not (SHARED_DATA / "t10k-images-idx3-ubyte.gz").is_file(), reason="no shared MNIST files"
-)
 def test_real_mnist_images_file_is_labelled() -> None:
     ds = load_dataset(path=SHARED_DATA / "t10k-images-idx3-ubyte.gz")
     assert (ds.n_train, ds.n_val) == (8000, 2000)

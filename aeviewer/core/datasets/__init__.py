@@ -18,10 +18,10 @@ file (or dataset) and the problem.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .base import SPLIT_SEED, VAL_FRACTION, Dataset, parse_classes, split_train_val
-from .builtin import load_digits, load_synthetic3d
+from .builtin import load_digits, load_mnist_test, load_synthetic3d
 from .errors import (
     DataDtypeError,
     DataRangeError,
@@ -39,7 +39,9 @@ from .files import load_path
 from .remote import REMOTE_SOURCES, RemoteFile
 
 __all__ = [
+    "BUILTIN",
     "DATASET_NAMES",
+    "DEFAULT_DATASET",
     "REMOTE_SOURCES",
     "SPLIT_SEED",
     "VAL_FRACTION",
@@ -63,7 +65,15 @@ __all__ = [
 ]
 
 #: Names accepted by ``load_dataset(name)`` (and ``--dataset``).
-DATASET_NAMES: tuple[str, ...] = ("digits", "mnist", "fashion_mnist", "synthetic3d")
+DATASET_NAMES: tuple[str, ...] = ("mnist_test", "digits", "mnist", "fashion_mnist", "synthetic3d")
+#: The data set used when none is named: real MNIST digits that ship with aeviewer.
+DEFAULT_DATASET = "mnist_test"
+#: The named sets that ship with aeviewer (the others are downloaded once: ``REMOTE_SOURCES``).
+BUILTIN: dict[str, Callable[[], Dataset]] = {
+    "mnist_test": load_mnist_test,
+    "digits": load_digits,
+    "synthetic3d": load_synthetic3d,
+}
 
 
 def _key(name: str) -> str:
@@ -91,7 +101,7 @@ def _normalise_name(name: str) -> str:
 
 
 def load_dataset(
-    name: str | None = "digits",
+    name: str | None = DEFAULT_DATASET,
     *,
     path: str | os.PathLike[str] | None = None,
     classes: Sequence[int] | None = None,
@@ -104,9 +114,9 @@ def load_dataset(
 
     Parameters
     ----------
-    name : str or None, default "digits"
-        One of ``DATASET_NAMES`` (``"fashion-mnist"`` is accepted too). Ignored when ``path``
-        is given.
+    name : str or None, default "mnist_test"
+        One of ``DATASET_NAMES`` (``"fashion-mnist"``, ``"mnist-test"`` are accepted too).
+        Ignored when ``path`` is given.
     path : str or os.PathLike, optional
         File or folder to load instead of a named dataset (see :func:`load_path`).
     classes : sequence of int, optional
@@ -137,10 +147,9 @@ def load_dataset(
         )
     else:
         key = _normalise_name(name)
-        if key == "digits":
-            ds = load_digits()
-        elif key == "synthetic3d":
-            ds = load_synthetic3d()
+        builtin = BUILTIN.get(key)
+        if builtin is not None:
+            ds = builtin()
         else:
             from .remote import load_remote
 

@@ -1,4 +1,5 @@
-"""Datasets that need no download: scikit-learn's digits and the course's 3-D point cloud."""
+"""Datasets that need no download: the bundled MNIST test set, scikit-learn's digits and the
+course's 3-D point cloud."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ..images import mnist_style
 from .base import Dataset, split_train_val
 from .validate import assemble, check_labels, check_samples
 
-__all__ = ["generate_3d_data", "load_digits", "load_synthetic3d"]
+__all__ = ["generate_3d_data", "load_digits", "load_mnist_test", "load_synthetic3d"]
 
 DIGITS_SOURCE = (
     "scikit-learn's bundled handwritten digits (1,797 8x8 scans), resampled MNIST-style"
@@ -116,6 +117,76 @@ def load_digits() -> Dataset:
         x_va,
         y_va,
         source=DIGITS_SOURCE,
+        class_names=tuple(str(i) for i in range(10)),
+    )
+
+
+MNIST_TEST_SOURCE = (
+    "the MNIST database's test set (10,000 handwritten digits, 28x28; Yann LeCun and Corinna"
+    " Cortes, CC BY-SA 3.0), bundled with aeviewer, split 8,000/2,000 per digit with a fixed seed"
+)
+MNIST_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "mnist"
+MNIST_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+
+
+def _mnist_test_raw() -> tuple[np.ndarray, np.ndarray]:
+    """The bundled files as ``(uint8 images (10000, 28, 28), labels)``: from aeviewer's cache
+    after the first run (a plain ``.npz``, keyed by the files' sizes and times), else read
+    from the gzip files (about 0.1 s) and cached for the next start."""
+    from .idx import read_idx
+
+    images_gz, labels_gz = (MNIST_DIR / f for f in MNIST_FILES)
+    stamp = "-".join(f"{p.stat().st_size}-{int(p.stat().st_mtime)}" for p in (images_gz, labels_gz))
+    key = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    path = cache_dir() / f"mnist-test-{key}.npz"
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        with np.load(path, allow_pickle=False) as cached:
+            x, y = cached["x"], cached["y"]
+        if x.shape == (10000, 28, 28) and x.dtype == np.uint8 and y.shape == (10000,):
+            return x, y
+    x, y = read_idx(images_gz), read_idx(labels_gz)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".mnist-test-", suffix=".npz", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, x=x, y=y)
+            os.replace(tmp, path)  # whole or not at all, even with two apps starting at once
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return x, y
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist_test_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    raw, labels = _mnist_test_raw()
+    x = check_samples(raw.astype(np.float32) / np.float32(255), part="images", name="mnist-test")
+    y = check_labels(labels, x.shape[0], part="labels", name="mnist-test")
+    x_tr, y_tr, x_va, y_va = split_train_val(x, y, name="mnist-test")
+    assert y_tr is not None and y_va is not None
+    for a in (x_tr, y_tr, x_va, y_va):
+        a.flags.writeable = False  # shared by every call: protect the cache
+    return x_tr, y_tr, x_va, y_va
+
+
+def load_mnist_test() -> Dataset:
+    """Load the bundled MNIST test set: real MNIST digits with no download.
+
+    Returns
+    -------
+    Dataset
+        ``"mnist-test"``: 8,000 training and 2,000 validation images (80/20 per digit with a
+        fixed seed, identical on every run), labels 0..9. Read once per process.
+    """
+    x_tr, y_tr, x_va, y_va = _mnist_test_arrays()
+    return assemble(
+        "mnist-test",
+        x_tr,
+        y_tr,
+        x_va,
+        y_va,
+        source=MNIST_TEST_SOURCE,
         class_names=tuple(str(i) for i in range(10)),
     )
 

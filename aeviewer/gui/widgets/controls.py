@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from aeviewer.core.models import PRESETS, get_preset
 
 DATASETS = (
-    ("digits", "Digits (offline)"),
+    ("mnist_test", "MNIST test set, 10k (offline)"),
+    ("digits", "Small digits, 8x8 scans (offline)"),
     ("mnist", "MNIST (download once)"),
     ("fashion_mnist", "Fashion-MNIST (download once)"),
     ("synthetic3d", "3-D point cloud (PCA demo)"),
