@@ -10,7 +10,9 @@ import hashlib
 import importlib.util
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -74,30 +76,43 @@ def _converted_digits(images: np.ndarray) -> np.ndarray:
         if fits and np.isfinite(cached).all() and cached.min() >= 0 and cached.max() <= 1:
             return cached
     converted = np.stack([mnist_style(img / 16.0) for img in images])
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".digits-", suffix=".npy", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.save(f, converted, allow_pickle=False)
-            os.replace(tmp, path)  # whole or not at all, even with two apps starting at once
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    _keep(path, lambda f: np.save(f, converted, allow_pickle=False))
     return converted
 
 
-@functools.lru_cache(maxsize=1)
-def _digits_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    images, labels = _read_digits_raw()
-    converted = _converted_digits(images)
-    x = check_samples(converted, part="images", name="digits")
-    y = check_labels(labels, x.shape[0], part="labels", name="digits")
-    x_tr, y_tr, x_va, y_va = split_train_val(x, y, name="digits")
+def _keep(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write ``path`` in the cache whole or not at all (two apps may start at once); a cache
+    that cannot be written is simply not kept."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                write(f)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+Split = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _checked_split(images: np.ndarray, labels: np.ndarray, name: str) -> Split:
+    """Checked, split 80/20 per class with the fixed seed, and read-only (kept per process)."""
+    x = check_samples(images, part="images", name=name)
+    y = check_labels(labels, x.shape[0], part="labels", name=name)
+    x_tr, y_tr, x_va, y_va = split_train_val(x, y, name=name)
     assert y_tr is not None and y_va is not None
     for a in (x_tr, y_tr, x_va, y_va):
         a.flags.writeable = False  # shared by every call: protect the cache
     return x_tr, y_tr, x_va, y_va
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_arrays() -> Split:
+    images, labels = _read_digits_raw()
+    return _checked_split(_converted_digits(images), labels, "digits")
 
 
 def load_digits() -> Dataset:
@@ -145,29 +160,14 @@ def _mnist_test_raw() -> tuple[np.ndarray, np.ndarray]:
         if x.shape == (10000, 28, 28) and x.dtype == np.uint8 and y.shape == (10000,):
             return x, y
     x, y = read_idx(images_gz), read_idx(labels_gz)
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".mnist-test-", suffix=".npz", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, x=x, y=y)
-            os.replace(tmp, path)  # whole or not at all, even with two apps starting at once
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    _keep(path, lambda f: np.savez(f, x=x, y=y))
     return x, y
 
 
 @functools.lru_cache(maxsize=1)
-def _mnist_test_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _mnist_test_arrays() -> Split:
     raw, labels = _mnist_test_raw()
-    x = check_samples(raw.astype(np.float32) / np.float32(255), part="images", name="mnist-test")
-    y = check_labels(labels, x.shape[0], part="labels", name="mnist-test")
-    x_tr, y_tr, x_va, y_va = split_train_val(x, y, name="mnist-test")
-    assert y_tr is not None and y_va is not None
-    for a in (x_tr, y_tr, x_va, y_va):
-        a.flags.writeable = False  # shared by every call: protect the cache
-    return x_tr, y_tr, x_va, y_va
+    return _checked_split(raw.astype(np.float32) / np.float32(255), labels, "mnist-test")
 
 
 def load_mnist_test() -> Dataset:
