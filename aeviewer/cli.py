@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from aeviewer.data_args import load_data
 from aeviewer.gui.dock_plan import SMALLEST_WINDOW  # plain numbers, no Qt
-from aeviewer.runtime import configure_environment, configure_tensorflow
+from aeviewer.runtime import configure_environment, configure_tensorflow, training_device
 
 COMMANDS = ("train", "presets", "info", "lessons", "bench")
 MIN_SIZE = SMALLEST_WINDOW  # --size: the smallest window the layout keeps whole
@@ -197,6 +197,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from aeviewer.core.persistence import describe, load_model
 
     print("\n".join(describe(load_model(args.file))))
+    print(f"training device: {training_device()}")
     return 0
 
 
@@ -252,6 +253,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "val_mse": quality["mse"],
         "seconds": round(seconds, 3),
         "samples_per_s": round(samples / seconds, 1),
+        "device": training_device(),
     }
     if args.json:
         print(json.dumps(result))

@@ -7,6 +7,7 @@ import importlib.abc
 import os
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 
 def configure_environment() -> None:
@@ -96,6 +97,8 @@ def configure_tensorflow() -> None:
             os.dup2(saved, 2)
             os.close(saved)
     _tf_ready = True
+    global _device
+    _device = _describe_device(tf)
     tf.get_logger().setLevel(logging.ERROR)
     try:
         import absl.logging
@@ -103,3 +106,25 @@ def configure_tensorflow() -> None:
         absl.logging.set_verbosity(absl.logging.ERROR)
     except ImportError:  # pragma: no cover - absl ships with TensorFlow
         pass
+
+
+_device = ""  # what TensorFlow trains on, found once it has loaded
+
+
+def _describe_device(tf: Any) -> str:
+    """ "GPU (its name)" when TensorFlow sees one (it then places training there), else "CPU"."""
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU"
+    try:
+        name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "")
+    except Exception:  # details are optional: the GPU is used all the same
+        name = ""
+    more = f", 1 of {len(gpus)}" if len(gpus) > 1 else ""
+    return f"GPU ({name or gpus[0].name}{more})"
+
+
+def training_device() -> str:
+    """Where training runs, e.g. "CPU" or "GPU (NVIDIA H100 80GB HBM3)"; "" until
+    :func:`configure_tensorflow` has run (a plain string: safe to read from any thread)."""
+    return _device

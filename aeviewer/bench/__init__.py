@@ -100,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     minutes = (time.monotonic() - t_all) / 60
     mode = " (--quick: plumbing only, not the figures)" if args.quick else ""
     print(f"\nbench: {results.summary()}; {minutes:.1f} min{mode}")
+    from aeviewer.runtime import training_device
+
+    if training_device():  # the groups that trained loaded TensorFlow
+        print(f"bench: trained on {training_device()}")
     if busy:
         worst = max(busy, key=lambda g: busy[g])
         verdict = "quiet" if busy[worst] < 0.15 else "BUSY: figures are skewed, run again"

@@ -27,6 +27,7 @@ JSON_KEYS = {
     "val_mse",
     "seconds",
     "samples_per_s",
+    "device",
 }
 
 
@@ -71,6 +72,7 @@ def test_train_every_preset_on_digits(
     result = json.loads(lines[0])
     assert set(result) == JSON_KEYS
     assert result["model"] == preset and result["dataset"] == "digits" and result["epochs"] == 3
+    assert result["device"] == "CPU" or result["device"].startswith("GPU (")  # named, either way
     assert result["val_loss"] < untrained_val_loss(preset)
     assert 0 < result["val_mse"] < 0.2 and result["val_bce"] > 0
     assert out_file.exists()
@@ -181,6 +183,7 @@ def test_info_describes_a_saved_model(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, _ = run_cli(["info", str(out_file)], capsys)
     assert code == 0
     assert "vae" in out and "latent dim:   10" in out and "digits" in out
+    assert "training device: CPU" in out or "training device: GPU (" in out
 
 
 @pytest.mark.parametrize(

@@ -50,3 +50,44 @@ def test_loading_tensorflow_leaves_scikit_learn_out_until_the_app_needs_it() -> 
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
     )
     assert out.stdout.split() == ["False", "False", "1"]
+
+
+class _FakeConfig:
+    """tf.config as far as naming the device goes."""
+
+    def __init__(self, gpus: list[str], details: object) -> None:
+        self._gpus = [type("Device", (), {"name": n})() for n in gpus]
+        self._details = details
+        self.experimental = self
+
+    def list_physical_devices(self, kind: str) -> list[object]:
+        assert kind == "GPU"
+        return self._gpus
+
+    def get_device_details(self, _device: object) -> dict[str, str]:
+        if isinstance(self._details, Exception):
+            raise self._details
+        return self._details  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("gpus", "details", "said"),
+    [
+        ([], {}, "CPU"),
+        (["/physical_device:GPU:0"], {"device_name": "NVIDIA H100"}, "GPU (NVIDIA H100)"),
+        (["/physical_device:GPU:0"], RuntimeError("no details"), "GPU (/physical_device:GPU:0)"),
+        (["g0", "g1"], {"device_name": "NVIDIA A10"}, "GPU (NVIDIA A10, 1 of 2)"),
+    ],
+)
+def test_the_training_device_is_named(gpus: list[str], details: object, said: str) -> None:
+    from aeviewer import runtime
+
+    tf = type("TF", (), {"config": _FakeConfig(gpus, details)})()
+    assert runtime._describe_device(tf) == said
+
+
+def test_the_device_is_known_once_tensorflow_has_loaded() -> None:
+    from aeviewer import runtime
+
+    runtime.configure_tensorflow()
+    assert runtime.training_device() == "CPU" or runtime.training_device().startswith("GPU (")

@@ -15,6 +15,7 @@ from aeviewer.core.training import EpochReport, FinishReport, Trainer, TrainingC
 from aeviewer.gui.autosave import new_run_id
 from aeviewer.gui.training_worker import BatchChunk
 from aeviewer.gui.widgets.controls import RunSettings
+from aeviewer.runtime import training_device
 
 if TYPE_CHECKING:
     from aeviewer.gui.main_window import MainWindow
@@ -74,6 +75,8 @@ class RunController(QObject):
         if self.w.data.dataset is not None:
             d = self.w.data.dataset
             parts.append(f"{d.name}: {d.n_train:,} train / {d.n_val:,} validation")
+        if self.tf_ready and training_device():
+            parts.append(f"training on {training_device()}")
         self.w.status_label.setText("   ·   ".join(parts))
 
     # -- training control ---------------------------------------------------------------

@@ -293,3 +293,10 @@ def test_continuing_stops_the_lessons_comparison_job(window: MainWindow, qtbot) 
     assert w.run.trainer is trainer and comparison.is_set()
     finish(w, qtbot)
     assert trainer is not None and trainer.epochs_done == 2
+
+
+def test_the_status_bar_names_the_training_device(window: MainWindow, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.run.tf_ready, timeout=TIMEOUT)
+    window.run.update_status()
+    text = window.status_label.text()
+    assert "training on CPU" in text or "training on GPU (" in text
