@@ -24,7 +24,6 @@ os.environ["AEVIEWER_AUTOSAVE_DIR"] = tempfile.mkdtemp(prefix="aeviewer-autosave
 sys.path.insert(0, os.path.dirname(__file__))
 
 
-
 @pytest.fixture(autouse=True)
 def no_leaked_threads() -> Iterator[None]:
     """Fail a test that leaves a Python or Qt thread of its own running."""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtWidgets import QApplication
-from windows import TIMEOUT
+from windows import TIMEOUT, new_window
 
 from aeviewer.core.datasets import Dataset
 from aeviewer.gui.main_window import MainWindow
@@ -31,10 +31,7 @@ def wait_for(condition: Callable[[], bool], timeout_ms: int = TIMEOUT) -> None:
 def shared_window(data: Dataset, size: tuple[int, int] = (1200, 800)) -> Iterator[MainWindow]:
     """A shown window whose TensorFlow has loaded and whose every Start trains on ``data``;
     closed on exit, its training thread ended."""
-    w = MainWindow(data, restore=False)
-    w.data.load_selected = lambda s: data  # type: ignore[method-assign]
-    w.resize(*size)
-    w.show()
+    w = new_window(data, size)
     try:
         wait_for(lambda: w.run.tf_ready)
         yield w

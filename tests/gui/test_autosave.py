@@ -11,14 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from bad_inputs import tiny_history
-from windows import open_window
+from windows import TIMEOUT, open_window
 
 from aeviewer.core.datasets import Dataset
 from aeviewer.core.session import load_session
 from aeviewer.gui.autosave import AUTOSAVE_NAME, Autosaver, autosave_copy, autosave_path
 from aeviewer.gui.main_window import MainWindow
-
-TIMEOUT = 120_000
 
 
 @pytest.fixture

@@ -21,14 +21,13 @@ from layout_audit import all_problems, settle
 from PIL import Image
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QDockWidget
-from windows import open_window
+from windows import TIMEOUT, open_window
 
 from aeviewer.cli import gui_parser
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.gui import palette
 from aeviewer.gui.main_window import MainWindow
 
-TIMEOUT = 120_000
 SIZES = [(1024, 768), (1280, 720), (1366, 768), (1600, 900), (1920, 1080)]
 TESTS = Path(__file__).resolve().parents[1]
 

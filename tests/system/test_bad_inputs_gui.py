@@ -16,28 +16,20 @@ import pytest
 from bad_inputs import DATA, SESSIONS, SESSIONS_GUI, good_session, listing
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QFileDialog
+from PySide6.QtWidgets import QAbstractSpinBox, QFileDialog
+from shared_window import shared_window
+from windows import TIMEOUT
 
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.gui.controllers.data import DataController
 from aeviewer.gui.main_window import MainWindow
 
-TIMEOUT = 120_000
-
 
 @pytest.fixture(scope="module")
-def window(qapp: QApplication, tiny: Dataset) -> Iterator[MainWindow]:
+def window(tiny: Dataset) -> Iterator[MainWindow]:
     """One window for the whole module: each case must leave it usable for the next."""
-    w = MainWindow(tiny, restore=False)
-    w.data.load_selected = lambda s: tiny  # type: ignore[method-assign]
-    w.resize(1200, 800)
-    w.show()
-    while not w.run.tf_ready:
-        qapp.processEvents()
-    yield w
-    w.close()
-    assert not w.training_thread().isRunning()
-    w.deleteLater()
+    with shared_window(tiny) as w:
+        yield w
 
 
 def _action(w: MainWindow, text: str) -> QAction:

@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
+from windows import TIMEOUT
 
 from aeviewer.core.datasets import Dataset
 from aeviewer.core.inference import ModelSnapshot
@@ -32,7 +33,6 @@ from aeviewer.gui.controllers.data import DataController
 from aeviewer.gui.main_window import MainWindow
 from aeviewer.soak import os_threads
 
-TIMEOUT = 120_000
 STATES = {"loading", "idle", "running", "paused", "finished", "stopping"}
 
 

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
+from windows import TIMEOUT
 
 from aeviewer.core.datasets import Dataset, load_dataset, parse_classes
 from aeviewer.core.lessons import get_lesson
@@ -21,8 +22,6 @@ from aeviewer.core.stages import stage_label
 from aeviewer.gui import palette
 from aeviewer.gui.main_window import MainWindow
 from aeviewer.gui.widgets.overlays import shortcut_keys
-
-TIMEOUT = 120_000
 
 
 def tiny_for(lesson: str | None = None) -> Dataset:

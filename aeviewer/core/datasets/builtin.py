@@ -96,6 +96,7 @@ def _keep(path: Path, write: Callable[[BinaryIO], object]) -> None:
 
 
 Split = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+DIGIT_NAMES = tuple(str(i) for i in range(10))
 
 
 def _checked_split(images: np.ndarray, labels: np.ndarray, name: str) -> Split:
@@ -124,16 +125,7 @@ def load_digits() -> Dataset:
         ``"digits"``: 1,438 training and 359 validation images (stratified 80/20 split with a
         fixed seed, identical on every run), labels 0..9. Converted once per process.
     """
-    x_tr, y_tr, x_va, y_va = _digits_arrays()
-    return assemble(
-        "digits",
-        x_tr,
-        y_tr,
-        x_va,
-        y_va,
-        source=DIGITS_SOURCE,
-        class_names=tuple(str(i) for i in range(10)),
-    )
+    return assemble("digits", *_digits_arrays(), source=DIGITS_SOURCE, class_names=DIGIT_NAMES)
 
 
 MNIST_TEST_SOURCE = (
@@ -179,15 +171,8 @@ def load_mnist_test() -> Dataset:
         ``"mnist-test"``: 8,000 training and 2,000 validation images (80/20 per digit with a
         fixed seed, identical on every run), labels 0..9. Read once per process.
     """
-    x_tr, y_tr, x_va, y_va = _mnist_test_arrays()
     return assemble(
-        "mnist-test",
-        x_tr,
-        y_tr,
-        x_va,
-        y_va,
-        source=MNIST_TEST_SOURCE,
-        class_names=tuple(str(i) for i in range(10)),
+        "mnist-test", *_mnist_test_arrays(), source=MNIST_TEST_SOURCE, class_names=DIGIT_NAMES
     )
 
 

@@ -13,28 +13,18 @@ import pytest
 from idx_files import mnist_like, write_idx
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from shared_window import shared_window
+from windows import TIMEOUT
 
-from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.datasets import load_dataset
 from aeviewer.gui.main_window import MainWindow
-
-TIMEOUT = 120_000
 
 
 @pytest.fixture(scope="module")
-def window(qapp: QApplication) -> Iterator[MainWindow]:
+def window() -> Iterator[MainWindow]:
     """One window for the module: each test opens its own data over the last one's."""
-    tiny: Dataset = load_dataset("digits", max_train=64, max_val=30)
-    w = MainWindow(tiny, restore=False)
-    w.data.load_selected = lambda s: tiny  # type: ignore[method-assign]
-    w.resize(1200, 800)
-    w.show()
-    while not w.run.tf_ready:
-        qapp.processEvents()
-    yield w
-    w.close()
-    assert not w.training_thread().isRunning()
-    w.deleteLater()
+    with shared_window(load_dataset("digits", max_train=64, max_val=30)) as w:
+        yield w
 
 
 def _answering(w: MainWindow, path: Path) -> list[bool]:

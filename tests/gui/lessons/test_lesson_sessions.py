@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from windows import TIMEOUT
 
 import aeviewer.gui.controllers.sessions as sessions_module
 from aeviewer.core.datasets import Dataset, load_dataset, parse_classes
@@ -27,8 +28,6 @@ from aeviewer.core.session_view import session_view
 from aeviewer.gui.main_window import MainWindow
 from aeviewer.gui.widgets import lesson_panels as panels
 from aeviewer.gui.widgets.lesson_panels.beta import BETA_STEPS
-
-TIMEOUT = 120_000
 
 
 def tiny_for(name: str) -> Dataset:

@@ -17,6 +17,7 @@ from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu
+from windows import TIMEOUT
 
 from aeviewer.core.analysis import subspace_angle_degrees
 from aeviewer.core.datasets import Dataset, load_dataset, parse_classes
@@ -26,7 +27,6 @@ from aeviewer.gui.main_window import MainWindow
 from aeviewer.gui.widgets import lesson_panels as panels
 from aeviewer.gui.widgets.lesson_panels.beta import BETA_STEPS
 
-TIMEOUT = 120_000
 PANEL_TYPES = {
     "interpolation": panels.InterpolationPanel,
     "manifold": panels.ManifoldPanel,
@@ -229,6 +229,7 @@ def _check_vae(w, qtbot, panel, snap, data) -> None:
 def _check_tsne_pca(w, qtbot, panel, snap, data) -> None:
     def shown() -> bool:
         return w.latent.state.shows_tsne
+
     qtbot.waitUntil(shown, timeout=TIMEOUT)
     assert w.latent_view.point_count() > 0
     title = get_lesson("tsne-pca").compare[0].title

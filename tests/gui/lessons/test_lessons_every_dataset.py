@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
+from windows import TIMEOUT
 
 from aeviewer.core.datasets import Dataset, load_dataset
 from aeviewer.core.inference import ModelSnapshot
@@ -25,7 +26,6 @@ from aeviewer.core.pretraining import PretrainingResult
 from aeviewer.gui.main_window import MainWindow
 from aeviewer.gui.widgets import lesson_panels as panels
 
-TIMEOUT = 120_000
 IMAGES_NEEDED = "need an image data set"
 
 
