@@ -14,8 +14,9 @@ if TYPE_CHECKING:  # numpy and the readers load with the first data set, not wit
 
 
 def load_data(args: argparse.Namespace, seed: int = 0) -> Dataset:
-    """Load what ``--dataset`` / ``--data`` / ``--classes`` / ``--max-samples`` ask for
-    (the options ``cli.add_data_arguments`` defines); digits when none is given.
+    """Load what ``--dataset`` / ``--data`` / ``--classes`` / ``--max-samples`` /
+    ``--image-size`` / ``--grey`` ask for (the options ``cli.add_data_arguments`` defines);
+    the bundled MNIST test set when none is given.
 
     Raises
     ------
@@ -31,4 +32,6 @@ def load_data(args: argparse.Namespace, seed: int = 0) -> Dataset:
         classes=classes,
         max_train=args.max_samples,
         seed=seed,
+        image_size=getattr(args, "image_size", None),
+        grey=getattr(args, "grey", False),
     )

@@ -99,13 +99,14 @@ def test_npz_x_train_only_is_split_80_20_deterministically(tmp_path: Path) -> No
     assert {r.tobytes() for r in together} == {r.tobytes() for r in expected}
 
 
-def test_npz_channel_axis_squeezed_and_small_images_resized(tmp_path: Path) -> None:
+def test_npz_channel_axis_squeezed_and_small_images_kept_at_their_size(tmp_path: Path) -> None:
     x, _ = fake_mnist(10, size=14)
     f = tmp_path / "small.npz"
     np.savez(f, x_train=x[..., None], x_test=x[:3, :, :, None])
     ds = load_dataset(path=f)
     check_contract(ds)
-    assert ds.input_shape == (28, 28)
+    assert ds.input_shape == (14, 14)
+    np.testing.assert_array_equal(ds.x_val, x[:3].astype(np.float32) / np.float32(255))
 
 
 # --- IDX -------------------------------------------------------------------------------
@@ -177,7 +178,7 @@ def test_image_folder_numeric_classes(tmp_path: Path) -> None:
     for label in ("0", "1", "3"):
         for i in range(5):
             _save(tmp_path / label / f"{i}.png", rng.integers(0, 256, (28, 28), dtype=np.uint8))
-    _save(tmp_path / "3" / "big.jpg", rng.integers(0, 256, (56, 40), dtype=np.uint8), "RGB")
+    _save(tmp_path / "3" / "big.jpg", rng.integers(0, 256, (56, 56), dtype=np.uint8))
     (tmp_path / "1" / ".hidden.png").write_text("not an image")
     (tmp_path / "notes.txt").write_text("ignored")
     ds = load_dataset(path=tmp_path)
@@ -187,6 +188,8 @@ def test_image_folder_numeric_classes(tmp_path: Path) -> None:
     assert ds.n_train + ds.n_val == 16
     assert ds.y_train is not None and ds.y_val is not None
     assert set(np.concatenate([ds.y_train, ds.y_val])) == {0, 1, 3}
+    assert ds.input_shape == (28, 28)  # the folder's size: the bigger JPEG was resized to it
+    assert ds.note == "labels from its 3 class sub-folders; 1 image resized to 28x28"
 
 
 def test_image_folder_named_classes(tmp_path: Path) -> None:
@@ -272,7 +275,14 @@ def test_synthetic3d() -> None:
 
 
 def test_names_and_path_precedence(tmp_path: Path) -> None:
-    assert DATASET_NAMES == ("mnist_test", "digits", "mnist", "fashion_mnist", "synthetic3d")
+    assert DATASET_NAMES == (
+        "mnist_test",
+        "digits",
+        "mnist",
+        "fashion_mnist",
+        "cifar10",
+        "synthetic3d",
+    )
     f = tmp_path / "v.npz"
     np.savez(f, x_train=np.full((4, 3), 0.5), x_test=np.full((2, 3), 0.5))
     assert load_dataset("digits", path=f).name == "v.npz"

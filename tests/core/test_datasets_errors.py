@@ -50,7 +50,7 @@ GOOD_Y = np.arange(10) % 3
 
 NPZ_CASES = [
     (dict(x_train=np.zeros((10, 5, 5, 5))), DataShapeError, "x_train has shape (10, 5, 5, 5)"),
-    (dict(x_train=np.zeros(10)), DataShapeError, "expected (N, H, W) images or (N, D) vectors"),
+    (dict(x_train=np.zeros(10)), DataShapeError, "expected (N, H, W) grey or (N, H, W, 3) colour"),
     (dict(x_train=np.zeros((10, 4), bool)), DataDtypeError, "bool"),
     (dict(x_train=np.zeros((10, 4), complex)), DataDtypeError, "complex"),
     (dict(x_train=np.array([["a", "b"]] * 4)), DataDtypeError, "x_train has dtype"),

@@ -13,8 +13,13 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "aeviewer"
 
-#: (file relative to aeviewer/, finding) pairs that are justified. Empty: nothing needed.
-ALLOWLIST: set[tuple[str, str]] = set()
+#: (file relative to aeviewer/, finding) pairs that are justified.
+ALLOWLIST: set[tuple[str, str]] = {
+    # CIFAR-10's batches are pickles: read by an unpickler that builds numpy arrays and
+    # refuses every other name (tests/core/test_cifar10.py feeds it one that runs code).
+    ("core/datasets/cifar.py", "imports pickle"),
+    ("core/datasets/cifar.py", "uses pickle"),
+}
 
 UNSAFE_MODULES = {"pickle", "cPickle", "dill", "shelve", "marshal", "joblib", "cloudpickle"}
 UNSAFE_BUILTINS = {"eval", "exec", "compile", "__import__"}

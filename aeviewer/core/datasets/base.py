@@ -11,13 +11,23 @@ import numpy as np
 
 from .errors import DatasetError, EmptyDataError, InvalidClassesError
 
-__all__ = ["SPLIT_SEED", "VAL_FRACTION", "Dataset", "parse_classes", "split_train_val"]
+__all__ = [
+    "MAX_SIDE",
+    "MIN_SIDE",
+    "SPLIT_SEED",
+    "VAL_FRACTION",
+    "Dataset",
+    "parse_classes",
+    "split_train_val",
+]
 
 #: Seed of every automatic train/validation split. Fixed on purpose: the split of a given file
 #: must not change between runs (unlike ``load_dataset(seed=...)``, which only picks the caps).
 SPLIT_SEED = 12345
 #: Fraction of the samples that automatic splits put in the validation set.
 VAL_FRACTION = 0.2
+#: Smallest and largest side, in pixels, of the images a ``Dataset`` holds.
+MIN_SIDE, MAX_SIDE = 8, 128
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -44,7 +54,8 @@ class Dataset:
     name : str
         ``"digits"``, ``"mnist"``, ... or the file/folder name for ``--data``.
     x_train, x_val : np.ndarray
-        float32 in [0, 1], shape ``(N, 28, 28)`` for images or ``(N, D)`` for vectors.
+        float32 in [0, 1]: grey images ``(N, H, W)``, colour images ``(N, H, W, 3)`` (RGB,
+        channels last) or vectors ``(N, D)``. Image sides are ``MIN_SIDE`` to ``MAX_SIDE``.
     y_train, y_val : np.ndarray or None
         int64 label values of shape ``(N,)``, or None when unlabelled.
     class_names : tuple of str
@@ -55,8 +66,9 @@ class Dataset:
         Fixed permutations drawn at load time (``load_dataset(seed=...)``); :meth:`capped`
         keeps the first N samples of that order. None means the stored order.
     note : str
-        One line for the user on what loading found besides the samples, e.g. ``"labels from
-        t10k-labels-idx1-ubyte.gz"`` or why there are none; ``""`` for the built-in sets.
+        One line for the user on what loading found or did besides the samples, e.g. ``"labels
+        from t10k-labels-idx1-ubyte.gz"``, why there are none, or ``"12 images resized to
+        32x32"``; ``""`` for the built-in sets.
 
     Notes
     -----
@@ -82,8 +94,21 @@ class Dataset:
 
     @property
     def is_image(self) -> bool:
-        """True for ``(N, H, W)`` image data, False for ``(N, D)`` vectors."""
-        return len(self.input_shape) == 2
+        """True for grey ``(N, H, W)`` and colour ``(N, H, W, 3)`` images, False for vectors."""
+        return self.channels > 0
+
+    @property
+    def channels(self) -> int:
+        """1 for grey images, 3 for colour images, 0 for ``(N, D)`` vectors."""
+        shape = self.input_shape
+        if len(shape) == 2:
+            return 1
+        return 3 if len(shape) == 3 and shape[-1] == 3 else 0
+
+    @property
+    def image_shape(self) -> tuple[int, ...]:
+        """``(H, W)`` of one image, or ``()`` for vectors."""
+        return self.input_shape[:2] if self.is_image else ()
 
     @property
     def n_train(self) -> int:

@@ -9,25 +9,21 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
+from .adjust import ImageOptions
 from .base import VAL_FRACTION, Dataset, split_train_val
 from .errors import DataShapeError, EmptyDataError, LabelMismatchError, UnreadableDataError
+from .folder import FORMATS, IMAGE_EXTENSIONS, MAX_IMAGE_PIXELS, load_image_folder
 from .idx import find_idx_files, find_idx_partner, looks_like_idx, read_idx
 from .npz import read_npz
-from .validate import IMAGE_SIZE, assemble, check_labels, check_samples
+from .validate import assemble, check_labels, check_samples
 
-__all__ = ["IMAGE_EXTENSIONS", "MAX_IMAGE_PIXELS", "load_path"]
-
-#: File suffixes read as images in an image folder (other files are ignored).
-IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
-#: Largest image accepted in an image folder (width x height); far below Pillow's bomb limit.
-MAX_IMAGE_PIXELS = 4096 * 4096
-
-_FORMATS = "a .npz file, an IDX file (.gz ok), or a folder of IDX files or of class sub-folders"
+__all__ = ["IMAGE_EXTENSIONS", "MAX_IMAGE_PIXELS", "load_path", "read_path"]
 
 
-def load_path(path: str | os.PathLike[str]) -> Dataset:
+def load_path(
+    path: str | os.PathLike[str], *, image_size: int | None = None, grey: bool = False
+) -> Dataset:
     """Load a dataset from a file or folder.
 
     Parameters
@@ -35,43 +31,57 @@ def load_path(path: str | os.PathLike[str]) -> Dataset:
     path : str or os.PathLike
         A Keras-layout ``.npz``, an IDX images file (raw or ``.gz``), a folder holding MNIST IDX
         files, or a folder of images with one sub-folder per class.
+    image_size : int, optional
+        Resize every image to ``image_size x image_size`` pixels (8 to 128).
+    grey : bool, default False
+        Convert colour images to grey.
 
     Returns
     -------
     Dataset
-        Named after the file or folder, without capping order.
+        Named after the file or folder, without capping order; its note says what was resized
+        or converted.
 
     Raises
     ------
     DatasetError
         A subclass naming the file and the problem.
     """
+    options = ImageOptions(image_size, grey)
+    return options.apply(read_path(path, options))
+
+
+def read_path(path: str | os.PathLike[str], options: ImageOptions) -> Dataset:
+    """:func:`load_path`, except that array sources are left for ``options.apply`` to resize
+    and convert (``load_dataset`` does that after capping, on fewer samples). Image folders
+    apply ``options`` while reading."""
     p = Path(path).expanduser()
     if not p.exists():
-        raise UnreadableDataError(f"no such file or folder; expected {_FORMATS}", path=p)
+        raise UnreadableDataError(f"no such file or folder; expected {FORMATS}", path=p)
+    resized = options.size is not None
     if p.is_dir():
         if find_idx_files(p):
-            return _load_idx_folder(p)
-        return _load_image_folder(p)
+            return _load_idx_folder(p, resized)
+        return load_image_folder(p, options)
     if p.suffix.lower() == ".npz":
-        return _load_npz(p)
+        return _load_npz(p, resized)
     if looks_like_idx(p):
-        return _load_idx_file(p)
+        return _load_idx_file(p, resized)
     raise UnreadableDataError(
-        f"unknown format {p.suffix or '(no suffix)'}; expected {_FORMATS}", path=p
+        f"unknown format {p.suffix or '(no suffix)'}; expected {FORMATS}", path=p
     )
 
 
-def _load_npz(p: Path) -> Dataset:
+def _load_npz(p: Path, resized: bool) -> Dataset:
     arrays = read_npz(p)
-    x = check_samples(arrays["x_train"], part="x_train", path=p)
+    x = check_samples(arrays["x_train"], part="x_train", path=p, resized=resized)
     y = None
-    note = "no y_train in it: one colour, no legend"
+    note = "no y_train in it: all points one colour, no legend"
     if "y_train" in arrays:
         y = check_labels(arrays["y_train"], x.shape[0], part="y_train", path=p)
         note = "labels from its y_train" + (" and y_test" if "y_test" in arrays else "")
     if "x_test" in arrays:
-        x_val = check_samples(arrays["x_test"], part="x_test", path=p)
+        x_val = check_samples(arrays["x_test"], part="x_test", path=p, resized=resized)
         y_val = None
         if "y_test" in arrays:
             y_val = check_labels(arrays["y_test"], x_val.shape[0], part="y_test", path=p)
@@ -84,13 +94,13 @@ def _load_npz(p: Path) -> Dataset:
     return assemble(p.name, x_tr, y_tr, x_va, y_va, source=source, path=p, note=note)
 
 
-def _idx_images(p: Path) -> np.ndarray:
+def _idx_images(p: Path, resized: bool) -> np.ndarray:
     x = read_idx(p)
     if x.ndim != 3:
         raise DataShapeError(
             f"holds an IDX array of shape {x.shape}; expected 3-D (N, H, W) images", path=p
         )
-    return check_samples(x, part="images", path=p)
+    return check_samples(x, part="images", path=p, resized=resized)
 
 
 def _idx_labels(p: Path, n: int, images: Path) -> np.ndarray:
@@ -106,7 +116,7 @@ def _idx_labels(p: Path, n: int, images: Path) -> np.ndarray:
     return check_labels(y, n, part="labels", path=p)
 
 
-def _load_idx_file(p: Path) -> Dataset:
+def _load_idx_file(p: Path, resized: bool) -> Dataset:
     partner = find_idx_partner(p)
     labels: Path | None
     if partner is not None and partner.kind == "images":  # the labels file of a pair was chosen
@@ -122,19 +132,19 @@ def _load_idx_file(p: Path) -> Dataset:
         if labels is not None:
             note = f"labels from {labels.name}"
         elif partner is not None:
-            note = f"no labels beside it (looked for {partner.looked_for}): one colour, no legend"
+            note = f"no labels beside it (looked for {partner.looked_for}): all points one colour, no legend"
         else:
             note = (
                 "unlabelled (labels are found beside files named X-images-idx3-ubyte):"
-                " one colour, no legend"
+                " all points one colour, no legend"
             )
-    x = _idx_images(images)
+    x = _idx_images(images, resized)
     y = None if labels is None else _idx_labels(labels, x.shape[0], images)
     files = images.name if labels is None else f"{images.name} and {labels.name}"
     return _idx_set_alone(images.name, x, y, files=f"IDX {files}", where=p, note=note)
 
 
-def _load_idx_folder(folder: Path) -> Dataset:
+def _load_idx_folder(folder: Path, resized: bool) -> Dataset:
     files = find_idx_files(folder)
     pairs: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
     labels_from: list[str] = []
@@ -145,7 +155,7 @@ def _load_idx_folder(folder: Path) -> Dataset:
             if lab is not None:
                 raise EmptyDataError(f"has {lab.name} but no matching images file", path=folder)
             continue
-        x = _idx_images(img)
+        x = _idx_images(img, resized)
         pairs[split] = (x, None if lab is None else _idx_labels(lab, x.shape[0], img))
         if lab is not None:
             labels_from.append(lab.name)
@@ -153,7 +163,7 @@ def _load_idx_folder(folder: Path) -> Dataset:
     if labels_from:
         note = f"labels from {' and '.join(labels_from)}"
     else:
-        note = "no labels files in the folder: one colour, no legend"
+        note = "no labels files in the folder: all points one colour, no legend"
     if "train" in pairs and "test" in pairs:
         (x, y), (x_val, y_val) = pairs["train"], pairs["test"]
         source = f"IDX files in {folder} ({names}): train files for training, t10k for validation"
@@ -192,80 +202,4 @@ def _idx_set_alone(
     y_va = None if y is None else y[n_train:]
     return assemble(
         name, x[:n_train], y_tr, x[n_train:], y_va, source=source, path=where, note=note
-    )
-
-
-def _is_image_file(f: Path) -> bool:
-    return not f.name.startswith(".") and f.is_file() and f.suffix.lower() in IMAGE_EXTENSIONS
-
-
-def _read_image(f: Path) -> np.ndarray:
-    try:
-        with Image.open(f) as img:
-            w, h = img.size
-            if w * h > MAX_IMAGE_PIXELS:
-                raise UnreadableDataError(
-                    f"image is {w}x{h} pixels; more than the {MAX_IMAGE_PIXELS} this app reads",
-                    path=f,
-                )
-            gray = img.convert("L")
-    except UnidentifiedImageError:
-        raise UnreadableDataError("not an image Pillow can read", path=f) from None
-    except Image.DecompressionBombError as exc:
-        raise UnreadableDataError(f"image too large ({exc})", path=f) from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        if isinstance(exc, UnreadableDataError):
-            raise
-        raise UnreadableDataError(f"corrupt or truncated image ({exc})", path=f) from None
-    if gray.size != (IMAGE_SIZE, IMAGE_SIZE):
-        gray = gray.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS)
-    return np.asarray(gray, dtype=np.uint8)
-
-
-def _load_image_folder(root: Path) -> Dataset:
-    subdirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
-    classes = {d.name: sorted(f for f in d.iterdir() if _is_image_file(f)) for d in subdirs}
-    classes = {k: v for k, v in classes.items() if v}
-    if not classes:
-        loose = sorted(f for f in root.iterdir() if _is_image_file(f))
-        if not loose:
-            raise UnreadableDataError(
-                f"holds no IDX files, no images and no class sub-folders; expected {_FORMATS}",
-                path=root,
-            )
-        x = check_samples(np.stack([_read_image(f) for f in loose]), part="images", path=root)
-        x_tr, _, x_va, _ = split_train_val(x, None, where=root)
-        source = f"{len(loose):,} unlabelled images in {root}, split 80/20 (fixed seed)"
-        note = "no class sub-folders: one colour, no legend"
-        return assemble(root.name, x_tr, None, x_va, None, source=source, path=root, note=note)
-
-    if all(name.isdigit() for name in classes):
-        label_of = {name: int(name) for name in classes}
-        class_names = tuple(str(i) for i in range(max(label_of.values()) + 1))
-    else:
-        label_of = {name: i for i, name in enumerate(sorted(classes))}
-        class_names = tuple(sorted(classes))
-    images: list[np.ndarray] = []
-    labels: list[int] = []
-    for name, paths in classes.items():
-        for f in paths:
-            images.append(_read_image(f))
-            labels.append(label_of[name])
-    x = check_samples(np.stack(images), part="images", path=root)
-    y = check_labels(np.asarray(labels, dtype=np.int64), x.shape[0], part="labels", path=root)
-    x_tr, y_tr, x_va, y_va = split_train_val(x, y, where=root)
-    source = (
-        f"{len(images):,} images in {len(classes)} class folders of {root},"
-        " split 80/20 per class (fixed seed)"
-    )
-    return assemble(
-        root.name,
-        x_tr,
-        y_tr,
-        x_va,
-        y_va,
-        source=source,
-        class_names=class_names,
-        path=root,
-        note=f"labels from its {len(classes)} class sub-folders",
     )

@@ -1,4 +1,5 @@
-"""MNIST and Fashion-MNIST: downloaded once with ``keras.utils.get_file``, then read locally.
+"""MNIST, Fashion-MNIST and CIFAR-10: downloaded once with ``keras.utils.get_file``, then read
+locally.
 
 Origins, file names and hashes are those ``keras.datasets`` uses, kept in ``REMOTE_SOURCES`` so
 that tests can point them at small local files. Keras (and so TensorFlow) is imported only when a
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 from .base import Dataset
+from .cifar import CIFAR10_CLASSES, read_cifar10
 from .errors import DatasetDownloadError, UnreadableDataError
 from .idx import read_idx
 from .npz import read_npz
@@ -70,6 +74,13 @@ REMOTE_SOURCES: dict[str, tuple[RemoteFile, ...]] = {
             "t10k-images-idx3-ubyte.gz",
         )
     ),
+    "cifar10": (
+        RemoteFile(
+            "cifar-10-python.tar.gz",
+            "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
+            "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+        ),
+    ),
 }
 
 FASHION_CLASSES = (
@@ -88,6 +99,7 @@ FASHION_CLASSES = (
 _DESCRIPTIONS = {
     "mnist": "MNIST handwritten digits (LeCun, Cortes & Burges; CC BY-SA 3.0)",
     "fashion_mnist": "Fashion-MNIST clothing images (Zalando Research; MIT licence)",
+    "cifar10": "CIFAR-10 small colour photos, 32x32 (Alex Krizhevsky, 2009)",
 }
 
 
@@ -160,12 +172,12 @@ def _read_cached(reader: Callable[[Path], T], path: Path) -> T:
 
 
 def load_remote(name: str, cache_dir: str | os.PathLike[str] | None = None) -> Dataset:
-    """Download (once) and read ``mnist`` or ``fashion_mnist``.
+    """Download (once) and read ``mnist``, ``fashion_mnist`` or ``cifar10``.
 
     Parameters
     ----------
     name : str
-        ``"mnist"`` or ``"fashion_mnist"``.
+        A key of ``REMOTE_SOURCES``.
     cache_dir : str or os.PathLike, optional
         Cache root (files go to ``<cache_dir>/datasets/...``); default Keras' ``~/.keras``.
 
@@ -183,37 +195,59 @@ def load_remote(name: str, cache_dir: str | os.PathLike[str] | None = None) -> D
     """
     root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     paths = {r.fname: _fetch(name, r, root) for r in REMOTE_SOURCES[name]}
-    if name == "mnist":
-        p = paths["mnist.npz"]
-        arrays = _read_cached(read_npz, p)
-        x = check_samples(arrays.get("x_train"), part="x_train", path=p)
-        y = check_labels(arrays.get("y_train"), x.shape[0], part="y_train", path=p)
-        x_val = check_samples(arrays.get("x_test"), part="x_test", path=p)
-        y_val = check_labels(arrays.get("y_test"), x_val.shape[0], part="y_test", path=p)
-        class_names = tuple(str(i) for i in range(10))
-    else:
-        loaded = {f: _read_cached(read_idx, p) for f, p in paths.items()}
-        get = loaded.__getitem__
-
-        p = paths["train-images-idx3-ubyte.gz"]
-        x = check_samples(get("train-images-idx3-ubyte.gz"), part="train images", path=p)
-        y = check_labels(
-            get("train-labels-idx1-ubyte.gz"),
-            x.shape[0],
-            part="train labels",
-            path=paths["train-labels-idx1-ubyte.gz"],
-        )
-        p = paths["t10k-images-idx3-ubyte.gz"]
-        x_val = check_samples(get("t10k-images-idx3-ubyte.gz"), part="t10k images", path=p)
-        y_val = check_labels(
-            get("t10k-labels-idx1-ubyte.gz"),
-            x_val.shape[0],
-            part="t10k labels",
-            path=paths["t10k-labels-idx1-ubyte.gz"],
-        )
-        class_names = FASHION_CLASSES
+    x, y, x_val, y_val = _READERS[name](paths)
     source = (
         f"{_DESCRIPTIONS[name]}: {x.shape[0]:,} training and {x_val.shape[0]:,} test images,"
         f" downloaded once to {root}"
     )
+    class_names = _CLASS_NAMES[name]
     return assemble(name, x, y, x_val, y_val, source=source, class_names=class_names, path=None)
+
+
+Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _read_mnist(paths: dict[str, Path]) -> Parts:
+    p = paths["mnist.npz"]
+    arrays = _read_cached(read_npz, p)
+    x = check_samples(arrays.get("x_train"), part="x_train", path=p)
+    y = check_labels(arrays.get("y_train"), x.shape[0], part="y_train", path=p)
+    x_val = check_samples(arrays.get("x_test"), part="x_test", path=p)
+    y_val = check_labels(arrays.get("y_test"), x_val.shape[0], part="y_test", path=p)
+    return x, y, x_val, y_val
+
+
+def _read_fashion(paths: dict[str, Path]) -> Parts:
+    def part(split: str) -> tuple[np.ndarray, np.ndarray]:
+        images, labels = (paths[f"{split}-{kind}-idx{d}-ubyte.gz"] for kind, d in _IDX_KINDS)
+        x = check_samples(_read_cached(read_idx, images), part=f"{split} images", path=images)
+        raw = _read_cached(read_idx, labels)
+        y = check_labels(raw, x.shape[0], part=f"{split} labels", path=labels)
+        return x, y
+
+    return *part("train"), *part("t10k")
+
+
+_IDX_KINDS = (("images", 3), ("labels", 1))
+
+
+def _read_cifar10(paths: dict[str, Path]) -> Parts:
+    p = paths["cifar-10-python.tar.gz"]
+    x, y, x_val, y_val = _read_cached(read_cifar10, p)
+    x = check_samples(x, part="training batches", path=p)
+    y = check_labels(y, x.shape[0], part="training labels", path=p)
+    x_val = check_samples(x_val, part="test batch", path=p)
+    return x, y, x_val, check_labels(y_val, x_val.shape[0], part="test labels", path=p)
+
+
+#: How each downloaded set is read from its cached files: checked train and test parts.
+_READERS: dict[str, Callable[[dict[str, Path]], Parts]] = {
+    "mnist": _read_mnist,
+    "fashion_mnist": _read_fashion,
+    "cifar10": _read_cifar10,
+}
+_CLASS_NAMES = {
+    "mnist": tuple(str(i) for i in range(10)),
+    "fashion_mnist": FASHION_CLASSES,
+    "cifar10": CIFAR10_CLASSES,
+}

@@ -1,8 +1,8 @@
 """Validation shared by every data source: shapes, dtypes, ranges, labels.
 
 Each check raises a typed :class:`DatasetError` whose single line names the file (or dataset)
-and the array concerned, e.g. ``"/tmp/x.npz: x_train has shape (10, 5, 5, 5); expected
-(N, H, W) images or (N, D) vectors"``.
+and the array concerned, e.g. ``"/tmp/x.npz: x_train images are 200x200 pixels; sides must be
+8 to 128 pixels (--image-size N resizes every image to NxN)"``.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from PIL import Image
 
-from .base import Dataset, _readonly
+from .base import MAX_SIDE, MIN_SIDE, Dataset, _readonly
 from .errors import (
     DataDtypeError,
     DataRangeError,
@@ -22,12 +21,12 @@ from .errors import (
     NonFiniteDataError,
 )
 
-__all__ = ["IMAGE_SIZE", "MAX_LABEL", "assemble", "check_labels", "check_samples"]
+__all__ = ["MAX_LABEL", "assemble", "check_labels", "check_samples", "check_sides"]
 
-#: Side of the square images every ``Dataset`` holds.
-IMAGE_SIZE = 28
 #: Largest label value accepted (class_names is sized max label + 1).
 MAX_LABEL = 65_535
+#: How to resize images that do not fit, for the messages that refuse them.
+RESIZE_HINT = "--image-size N resizes every image to NxN"
 
 _BAD_KINDS = {
     "b": "bool",
@@ -47,39 +46,95 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
-def resize_images(x: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
-    """Resize float32 ``(N, H, W)`` images to ``(N, size, size)``, antialiased, clipped."""
-    n, h, w = x.shape
-    if (h, w) == (size, size):
-        return x
-    shrinking = h * w > size * size
-    resample = Image.Resampling.LANCZOS if shrinking else Image.Resampling.BICUBIC
-    out = np.empty((n, size, size), dtype=np.float32)
-    for i in range(n):
-        img = Image.fromarray(np.ascontiguousarray(x[i], dtype=np.float32))
-        out[i] = np.asarray(img.resize((size, size), resample=resample), dtype=np.float32)
-    return np.clip(out, 0.0, 1.0, out=out)
+def check_sides(
+    h: int, w: int, *, what: str, path: PathArg = None, name: str | None = None
+) -> None:
+    """Refuse images whose sides are outside ``MIN_SIDE`` to ``MAX_SIDE`` pixels.
+
+    Parameters
+    ----------
+    h, w : int
+        Height and width of the images.
+    what : str
+        The images named in the message (``"x_train images"``, ``"its images"``).
+    path, name : optional
+        File or dataset named in messages.
+
+    Raises
+    ------
+    DataShapeError
+    """
+    if not (MIN_SIDE <= h <= MAX_SIDE and MIN_SIDE <= w <= MAX_SIDE):
+        raise DataShapeError(
+            f"{what} are {w}x{h} pixels; sides must be {MIN_SIDE} to {MAX_SIDE} pixels"
+            f" ({RESIZE_HINT})",
+            path=path,
+            name=name,
+        )
+
+
+def _channels_problem(shape: tuple[int, ...]) -> str:
+    """Why ``(N, H, W, C)`` with C not 1 or 3 is refused, and what to do about it."""
+    c = shape[-1]
+    if shape[1] in (1, 3) and c not in (1, 3):
+        return "channels seem to come first; expected (N, H, W, 3): use x.transpose(0, 2, 3, 1)"
+    if c == 4:
+        return "4 channels (RGBA?); expected 1 (grey) or 3 (RGB): drop the alpha with x[..., :3]"
+    return f"{c} channels; expected 1 (grey) or 3 (RGB colour)"
+
+
+def _image_layout(
+    arr: np.ndarray, *, part: str, path: PathArg, name: str | None, resized: bool
+) -> np.ndarray:
+    """``arr`` with a single channel axis squeezed, after checking its shape and image sides."""
+    if arr.ndim == 4 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    if arr.ndim == 4 and arr.shape[-1] != 3:
+        raise DataShapeError(
+            f"{part} has shape {arr.shape}: {_channels_problem(arr.shape)}", path=path, name=name
+        )
+    if arr.ndim not in (2, 3, 4):
+        raise DataShapeError(
+            f"{part} has shape {arr.shape}; expected (N, H, W) grey or (N, H, W, 3) colour"
+            " images, or (N, D) vectors",
+            path=path,
+            name=name,
+        )
+    if arr.ndim >= 3 and arr.shape[0] > 0 and not resized:
+        check_sides(
+            int(arr.shape[1]), int(arr.shape[2]), what=f"{part} images", path=path, name=name
+        )
+    return arr
 
 
 def check_samples(
-    x: object, *, part: str, path: PathArg = None, name: str | None = None
+    x: object,
+    *,
+    part: str,
+    path: PathArg = None,
+    name: str | None = None,
+    resized: bool = False,
 ) -> np.ndarray:
     """Validate samples and convert them to the ``Dataset`` contract.
 
     Parameters
     ----------
     x : array-like
-        ``(N, H, W)``, ``(N, H, W, 1)`` or ``(N, D)`` array; uint8 and other integers in 0..255
-        are divided by 255, floats must already lie in [0, 1].
+        ``(N, H, W)`` grey or ``(N, H, W, 3)`` RGB images (``(N, H, W, 1)`` is squeezed), or
+        ``(N, D)`` vectors; uint8 and other integers in 0..255 are divided by 255, floats must
+        already lie in [0, 1].
     part : str
         Name of the array in messages (``"x_train"``, ``"images"``...).
     path, name : optional
         File or dataset named in messages.
+    resized : bool, default False
+        True when the caller resizes the images afterwards (``--image-size``): their sides are
+        then not checked here.
 
     Returns
     -------
     np.ndarray
-        float32 array in [0, 1]; images are resized to 28x28 when needed.
+        float32 array in [0, 1], images at their own size.
 
     Raises
     ------
@@ -94,14 +149,7 @@ def check_samples(
             path=path,
             name=name,
         )
-    if arr.ndim == 4 and arr.shape[-1] == 1:
-        arr = arr[..., 0]
-    if arr.ndim not in (2, 3):
-        raise DataShapeError(
-            f"{part} has shape {arr.shape}; expected (N, H, W) images or (N, D) vectors",
-            path=path,
-            name=name,
-        )
+    arr = _image_layout(arr, part=part, path=path, name=name, resized=resized)
     if arr.size == 0:
         raise EmptyDataError(f"{part} is empty (shape {arr.shape})", path=path, name=name)
     if kind == "f":
@@ -123,19 +171,15 @@ def check_samples(
                 path=path,
                 name=name,
             )
-        out = arr.astype(np.float32, copy=True)
-    else:
-        if lo < 0 or hi > 255:
-            raise DataRangeError(
-                f"{part} values span [{int(lo)}, {int(hi)}]; expected integers in 0..255"
-                " (or floats in [0, 1])",
-                path=path,
-                name=name,
-            )
-        out = np.true_divide(arr, np.float32(255.0), dtype=np.float32)
-    if out.ndim == 3:
-        out = resize_images(out)
-    return out
+        return arr.astype(np.float32, copy=True)
+    if lo < 0 or hi > 255:
+        raise DataRangeError(
+            f"{part} values span [{int(lo)}, {int(hi)}]; expected integers in 0..255"
+            " (or floats in [0, 1])",
+            path=path,
+            name=name,
+        )
+    return np.true_divide(arr, np.float32(255.0), dtype=np.float32)
 
 
 def check_labels(

@@ -25,15 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aeviewer.core.datasets import DATASET_TITLES
 from aeviewer.core.models import PRESETS, get_preset
 
-DATASETS = (
-    ("mnist_test", "MNIST test set, 10k (offline)"),
-    ("digits", "Small digits, 8x8 scans (offline)"),
-    ("mnist", "MNIST (download once)"),
-    ("fashion_mnist", "Fashion-MNIST (download once)"),
-    ("synthetic3d", "3-D point cloud (PCA demo)"),
-)
+DATASETS = tuple(DATASET_TITLES.items())  # (key, title) in the data set box
 
 MAX_DELAY = 0.5  # seconds per batch at the slowest speed
 

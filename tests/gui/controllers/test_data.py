@@ -73,7 +73,7 @@ def test_an_images_file_alone_says_it_has_no_labels(
     assert not window.data.dataset.is_labelled
     assert window.statusBar().currentMessage() == (
         "Opened train-images-idx3-ubyte: 20 images, no labels beside it"
-        " (looked for train-labels-idx1-ubyte[.gz]): one colour, no legend"
+        " (looked for train-labels-idx1-ubyte[.gz]): all points one colour, no legend"
     )
 
 
