@@ -72,7 +72,8 @@ def _int_list(text: str) -> tuple[int, ...]:
 
 
 def add_data_arguments(p: argparse.ArgumentParser) -> None:
-    """``--dataset`` / ``--data`` / ``--classes`` / ``--max-samples``, shared by GUI and train."""
+    """``--dataset`` / ``--data`` / ``--classes`` / ``--max-samples`` / ``--image-size`` /
+    ``--grey``, shared by GUI and train."""
     from aeviewer.core.datasets import DATASET_NAMES
 
     src = p.add_mutually_exclusive_group()
@@ -85,11 +86,24 @@ def add_data_arguments(p: argparse.ArgumentParser) -> None:
     src.add_argument(
         "--data",
         metavar="PATH",
-        help="a .npz, an IDX file or folder, or a folder of PNG/JPEG class folders",
+        help="a .npz, an IDX file or folder, or a folder of PNG/JPEG class folders"
+        " (grey or colour, 8 to 128 pixels a side)",
     )
     p.add_argument("--classes", metavar="LIST", help="keep only these labels, e.g. 1,5,6")
     p.add_argument(
         "--max-samples", type=_positive_int, metavar="N", help="use at most N training samples"
+    )
+    p.add_argument(
+        "--image-size",
+        type=_positive_int,
+        metavar="N",
+        help="resize every image to NxN pixels (8 to 128): for photos of mixed or large sizes",
+    )
+    p.add_argument(
+        "--grey",
+        "--gray",
+        action="store_true",
+        help="convert colour images to grey: a smaller model that trains faster",
     )
 
 
@@ -171,15 +185,15 @@ def model_options(args: argparse.Namespace) -> Any:
 def _check_knobs_fit(args: argparse.Namespace, preset: Any) -> None:
     """Refuse a knob the chosen preset would silently ignore (the lecturer expects an effect)."""
     name = preset.name
-    if args.filters is not None and preset.kind != "conv":
-        raise CliError(f"--filters sets the conv preset's filters; {name} has no convolutions")
+    if args.filters is not None and not preset.convolutional:
+        raise CliError(f"--filters sets a conv preset's filters; {name} has no convolutions")
     if args.filters is not None and not args.filters:
         raise CliError("--filters needs at least one number, e.g. 16,32")
-    if preset.kind == "vae":
+    if preset.variational:
         knobs = (("--sparsity", args.sparsity), ("--coding-activation", args.coding_activation))
         for flag, value in knobs:
             if value is not None and value != "none":
-                raise CliError(f"{flag}: the vae preset's codes are Gaussian samples, not a layer")
+                raise CliError(f"{flag}: {name}'s codes are Gaussian samples, not a layer")
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -228,6 +242,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"Training {config.preset} on {dataset.name}: {dataset.n_train} train, "
             f"{dataset.n_val} validation samples ({dataset.source})"
         )
+        if dataset.note:
+            print(f"  {dataset.note}")
         trainer = Trainer(dataset, config, ProgressListener())
         report = trainer.run()
     seconds = time.perf_counter() - t0

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aeviewer.core.errors import first_line
-from aeviewer.core.models import ModelOptions, get_preset
+from aeviewer.core.models import ModelOptions, conv_plan, describe_shape, get_preset
 
 if TYPE_CHECKING:  # Keras loads on first use, not when an error type is imported
     from aeviewer.core.models import Autoencoder
@@ -422,13 +422,19 @@ def describe(loaded: LoadedModel) -> list[str]:
     o = ae.options
     lines = [
         f"model:        {ae.preset} ({title})",
-        f"input shape:  {' x '.join(map(str, ae.input_shape))}",
+        f"input shape:  {' x '.join(map(str, ae.input_shape))} ({describe_shape(ae.input_shape)})",
         f"latent dim:   {o.latent_dim}",
         f"parameters:   {ae.count_params():,}",
     ]
     if ae.preset != "custom":
+        convolutional = get_preset(ae.preset).convolutional
+        if convolutional:  # the filters of the levels this image size has
+            h, w = ae.input_shape[:2]
+            body = f"filters {list(conv_plan(h, w, o.filters).filters)}"
+        else:
+            body = f"hidden {list(o.hidden)}"
         lines += [
-            f"layers:       hidden {list(o.hidden)}, {o.activation}, output {o.output_activation}",
+            f"layers:       {body}, {o.activation}, output {o.output_activation}",
             f"training:     {o.loss} loss, {o.optimizer} lr {o.learning_rate:g}, "
             f"batch {o.batch_size}",
         ]

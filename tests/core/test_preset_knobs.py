@@ -22,7 +22,12 @@ def test_a_knob_names_an_option_whose_default_is_in_its_range(name: str) -> None
 
 def test_the_knobs_of_the_course() -> None:
     knobs = {n: p.knob.option for n, p in PRESETS.items() if p.knob is not None}
-    assert knobs == {"denoising": "noise_std", "sparse": "sparsity_weight", "vae": "beta"}
+    assert knobs == {
+        "denoising": "noise_std",
+        "sparse": "sparsity_weight",
+        "vae": "beta",
+        "conv-vae": "beta",
+    }
 
 
 def test_knob_value_reads_the_options_given() -> None:

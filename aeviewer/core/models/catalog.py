@@ -19,6 +19,22 @@ class Knob(NamedTuple):
     step: float
 
 
+class ModelKind(NamedTuple):
+    """What the app needs to know about a family of models, beside how to build it
+    (:data:`aeviewer.core.models.registry.BUILDERS`)."""
+
+    variational: bool = False  # Gaussian codes; the VAE class trains it
+    convolutional: bool = False  # images only; ``ModelOptions.filters`` shape it
+
+
+KINDS: dict[str, ModelKind] = {
+    "dense": ModelKind(),
+    "conv": ModelKind(convolutional=True),
+    "vae": ModelKind(variational=True),
+    "conv-vae": ModelKind(variational=True, convolutional=True),
+}
+
+
 @dataclass(frozen=True)
 class Preset:
     """A named model of the course, with the defaults it trains well with."""
@@ -27,9 +43,23 @@ class Preset:
     title: str
     summary: str
     defaults: ModelOptions
-    kind: str = "dense"  # dense | conv | vae
+    kind: str = "dense"  # a key of KINDS
     supports_greedy: bool = False
     knob: Knob | None = None  # its own extra option, if it has one
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise OptionsError(f"preset {self.name!r}: unknown kind {self.kind!r}")
+
+    @property
+    def variational(self) -> bool:
+        """Codes are Gaussian samples (a VAE): no coding layer, sparsity or greedy stages."""
+        return KINDS[self.kind].variational
+
+    @property
+    def convolutional(self) -> bool:
+        """The model takes images only, and its filters are a knob."""
+        return KINDS[self.kind].convolutional
 
     def knob_value(self, options: ModelOptions) -> float | None:
         """The value of this preset's knob in ``options`` (None: the preset has no knob)."""
@@ -146,6 +176,24 @@ PRESETS: dict[str, Preset] = {
                 beta=1.0,
             ),
             kind="vae",
+            knob=Knob("beta", "β (KL weight)", 0.0, 10.0, 0.1),
+        ),
+        Preset(
+            "conv-vae",
+            "Convolutional VAE",
+            "the course's next step: a conv encoder/decoder with a Gaussian latent space",
+            ModelOptions(
+                latent_dim=16,
+                hidden=(),
+                filters=(16, 32),
+                activation="relu",
+                loss="bce",
+                optimizer="adam",
+                learning_rate=2e-3,
+                batch_size=64,
+                beta=1.0,
+            ),
+            kind="conv-vae",
             knob=Knob("beta", "β (KL weight)", 0.0, 10.0, 0.1),
         ),
     ]

@@ -9,11 +9,20 @@ import keras
 from aeviewer.core.models.autoencoder import Autoencoder, make_optimizer
 from aeviewer.core.models.catalog import get_preset
 from aeviewer.core.models.conv import build_conv
+from aeviewer.core.models.conv_vae import build_conv_vae
 from aeviewer.core.models.dense import build_dense
 from aeviewer.core.models.options import ModelOptions
 from aeviewer.core.models.vae import VAE, build_vae_parts
 
 Builder = Callable[[tuple[int, ...], ModelOptions], tuple[keras.Model, keras.Model]]
+
+#: How each kind of :data:`~aeviewer.core.models.catalog.KINDS` builds its encoder and decoder.
+BUILDERS: dict[str, Builder] = {
+    "dense": build_dense,
+    "conv": build_conv,
+    "vae": build_vae_parts,
+    "conv-vae": build_conv_vae,
+}
 
 
 def build_autoencoder(
@@ -26,20 +35,15 @@ def build_autoencoder(
     preset
         A key of :data:`PRESETS`.
     input_shape
-        ``(H, W)`` for images or ``(D,)`` for vectors.
+        ``(H, W)`` for grey images, ``(H, W, 3)`` for colour ones, ``(D,)`` for vectors.
     options
         Hyperparameters; the preset's defaults when ``None``.
     """
     spec = get_preset(preset)
     opts = (options or spec.defaults).validate()
     input_shape = tuple(int(s) for s in input_shape)
-    builders: dict[str, Builder] = {
-        "dense": build_dense,
-        "conv": build_conv,
-        "vae": build_vae_parts,
-    }
-    encoder, decoder = builders[spec.kind](input_shape, opts)
-    if spec.kind == "vae":
+    encoder, decoder = BUILDERS[spec.kind](input_shape, opts)
+    if spec.variational:
         model: keras.Model = VAE(encoder, decoder, beta=opts.beta, loss=opts.loss, name="vae")
         model.build((None, *input_shape))
         model.compile(optimizer=make_optimizer(opts))
@@ -63,6 +67,6 @@ def build_autoencoder(
         encoder=encoder,
         decoder=decoder,
         model=model,
-        variational=spec.kind == "vae",
+        variational=spec.variational,
         metric_names=metrics,
     )

@@ -19,12 +19,7 @@ def build_vae_parts(
     """Encoder returning ``[z_mean, z_log_var, z]`` and a dense decoder."""
     inputs, x = input_layers(input_shape, options)
     x, _ = hidden_stack(x, options.hidden, options, "encoder")
-    z_mean = keras.layers.Dense(options.latent_dim, name="z_mean")(x)
-    z_log_var = keras.layers.Dense(
-        options.latent_dim, kernel_initializer="zeros", name="z_log_var"
-    )(x)
-    z = Sampling(name="z")([z_mean, z_log_var])
-    encoder = keras.Model(inputs, [z_mean, z_log_var, z], name="encoder")
+    encoder = gaussian_encoder(inputs, x, options.latent_dim)
 
     z_in = keras.Input(shape=(options.latent_dim,), name="z")
     y, _ = hidden_stack(z_in, tuple(reversed(options.hidden)), options, "decoder")
@@ -33,12 +28,29 @@ def build_vae_parts(
     return encoder, decoder
 
 
+def gaussian_encoder(
+    inputs: keras.KerasTensor, features: keras.KerasTensor, latent_dim: int
+) -> keras.Model:
+    """The encoder ``inputs -> [z_mean, z_log_var, z]`` with Gaussian heads on ``features``.
+
+    ``z_log_var`` starts at zero (unit variance), so early samples are not blown up by a
+    random log-variance.
+    """
+    z_mean = keras.layers.Dense(latent_dim, name="z_mean")(features)
+    z_log_var = keras.layers.Dense(latent_dim, kernel_initializer="zeros", name="z_log_var")(
+        features
+    )
+    z = Sampling(name="z")([z_mean, z_log_var])
+    return keras.Model(inputs, [z_mean, z_log_var, z], name="encoder")
+
+
 @keras.saving.register_keras_serializable(package="aeviewer")
 class VAE(keras.Model):
     """Variational autoencoder with reconstruction and KL losses tracked separately.
 
-    The KL term is divided by the number of pixels, as the course does, so that it is on the
-    scale of the per-pixel reconstruction loss; ``beta`` weighs it (beta-VAE).
+    The KL term is divided by the number of values in a sample (pixels times channels), as the
+    course does, so that it is on the scale of the per-value reconstruction loss; ``beta``
+    weighs it (beta-VAE).
     """
 
     def __init__(
