@@ -145,6 +145,7 @@ def apply_arguments(window: object, args: argparse.Namespace) -> None:
         latent_dim=args.latent_dim or None,
         epochs=epochs or None,
     )
+    window.data.set_image_options(getattr(args, "image_size", None), getattr(args, "grey", False))
     if args.theme:
         window.set_theme(args.theme)
     if args.presenter:

@@ -57,7 +57,8 @@ def denoise(
     salt_pepper: float = 0.0,
     seed: int = 0,
 ) -> DenoiseResult:
-    """Corrupt ``clean`` (one image) and reconstruct the corrupted version.
+    """Corrupt ``clean`` (one ``(H, W)`` or ``(H, W, 3)`` image) and reconstruct the corrupted
+    version.
 
     The result holds both codes: the noisy input's, which the reconstruction decodes, and the
     clean input's, which marks in the latent space where the drawing itself lands.

@@ -1,4 +1,5 @@
-"""Image helpers shared by the data loaders and the drawing canvas (numpy + Pillow, no Qt).
+"""Image helpers shared by the data loaders, the views and the drawing canvas (numpy + Pillow,
+no Qt).
 
 ``mnist_style`` reproduces the MNIST preprocessing recipe (LeCun et al.): crop the ink, scale
 its bounding box so the longer side is 20 pixels while keeping the aspect ratio, then place it
@@ -13,7 +14,33 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-__all__ = ["center_of_mass", "mnist_style", "tile_images"]
+__all__ = ["RGB", "center_of_mass", "is_colour", "mnist_style", "tile_images", "to_uint8"]
+
+RGB = 3  # channels of a colour image, stored last: (H, W, 3)
+
+
+def is_colour(images: np.ndarray) -> bool:
+    """Whether ``images`` hold colour pixels: one ``(H, W, 3)`` image or a batch ``(..., H,
+    W, 3)``.
+
+    Image sides are at least 8, so a grey ``(H, W)`` image or ``(N, H, W)`` batch never ends in
+    an axis of 3, and vectors ``(N, D)`` have too few axes.
+    """
+    shape = np.shape(images)
+    return len(shape) >= 3 and shape[-1] == RGB
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """Values in [0, 1] as bytes 0..255, for any shape: clipped, never rescaled (a faint image
+    stays faint); NaN shows as 0.
+
+    Returns
+    -------
+    np.ndarray
+        A C-contiguous uint8 array of the same shape.
+    """
+    a = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=0.0, posinf=1.0, neginf=0.0)
+    return np.ascontiguousarray(np.rint(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8))
 
 
 def center_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -160,37 +187,43 @@ def tile_images(
     Parameters
     ----------
     images : np.ndarray
-        Array of shape ``(N, H, W)`` (``(N, H, W, 1)`` is accepted and squeezed).
+        Grey images ``(N, H, W)`` (``(N, H, W, 1)`` is accepted and squeezed) or colour
+        images ``(N, H, W, 3)``.
     n_cols : int
         Number of columns; the number of rows is ``ceil(N / n_cols)``.
     pad : int, default 1
         Width in pixels of the grid lines between tiles (no border around the mosaic).
     pad_value : float, default 1.0
-        Value of the grid lines and of the empty cells after the last image.
+        Value of the grid lines and of the empty cells after the last image (in every channel
+        of a colour mosaic).
 
     Returns
     -------
     np.ndarray
-        float32 array of shape ``(rows * H + (rows - 1) * pad, n_cols * W + (n_cols - 1) * pad)``.
+        float32 array of shape ``(rows * H + (rows - 1) * pad, n_cols * W + (n_cols - 1) *
+        pad)``, with a last axis of 3 for colour images.
 
     Raises
     ------
     ValueError
-        If ``images`` is not 3-D, is empty, or ``n_cols < 1`` / ``pad < 0``.
+        If ``images`` is neither ``(N, H, W)`` nor ``(N, H, W, 3)``, is empty, or
+        ``n_cols < 1`` / ``pad < 0``.
     """
     arr = np.asarray(images)
     if arr.ndim == 4 and arr.shape[-1] == 1:
         arr = arr[..., 0]
-    if arr.ndim != 3:
-        raise ValueError(f"tile_images expects (N, H, W) images, got shape {arr.shape}")
+    if arr.ndim != 3 and not (arr.ndim == 4 and is_colour(arr)):
+        raise ValueError(
+            f"tile_images expects (N, H, W) or (N, H, W, 3) images, got shape {arr.shape}"
+        )
     if n_cols < 1 or pad < 0:
         raise ValueError(f"need n_cols >= 1 and pad >= 0, got n_cols={n_cols}, pad={pad}")
-    n, h, w = arr.shape
+    n, h, w = arr.shape[:3]
     if n == 0:
         raise ValueError("tile_images got no images")
     n_rows = -(-n // n_cols)
     mosaic = np.full(
-        (n_rows * h + (n_rows - 1) * pad, n_cols * w + (n_cols - 1) * pad),
+        (n_rows * h + (n_rows - 1) * pad, n_cols * w + (n_cols - 1) * pad, *arr.shape[3:]),
         pad_value,
         dtype=np.float32,
     )

@@ -32,10 +32,12 @@ __all__ = [
 
 
 def holds(ds: Dataset) -> str:
-    """What one sample of ``ds`` is, in a few words: ``"28×28 images"`` or ``"3-D points"``."""
+    """What one sample of ``ds`` is, in a few words: ``"28×28 images"``, ``"32×32 colour
+    images"`` or ``"3-D points"``."""
     shape = ds.input_shape
     if ds.is_image:
-        return f"{shape[0]}×{shape[1]} images"
+        colour = " colour" if len(shape) == 3 else ""
+        return f"{shape[0]}×{shape[1]}{colour} images"
     return f"{int(np.prod(shape))}-D points"
 
 

@@ -49,14 +49,15 @@ def tile_mosaic(images: np.ndarray, n_cols: int) -> np.ndarray:
     Parameters
     ----------
     images : np.ndarray
-        ``(N, H, W)`` (or ``(N, H, W, 1)``, or ``(N, H*W)`` square images).
+        Grey ``(N, H, W)`` (or ``(N, H, W, 1)``, or ``(N, H*W)`` square images), or colour
+        ``(N, H, W, 3)``.
     n_cols : int
         Images per row; the last row is padded with black.
 
     Returns
     -------
     np.ndarray
-        float32 ``(ceil(N / n_cols) * H, n_cols * W)``.
+        float32 ``(ceil(N / n_cols) * H, n_cols * W)``, or ``(..., 3)`` for colour images.
     """
     arr = np.asarray(images)
     if arr.ndim == 2:  # flat decoder output: square images

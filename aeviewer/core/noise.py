@@ -1,7 +1,9 @@
 """Corruptions for denoising autoencoders, and image-quality measures (pure numpy).
 
 Every corruption returns a new float32 array clipped to [0, 1] and never modifies its input.
-Results depend only on the input and on the random generator (or seed) passed in.
+Results depend only on the input and on the random generator (or seed) passed in. On colour
+images (a last axis of 3) masking and salt-and-pepper act on whole pixels, all three channels
+at once, so a dropped pixel is black and a salt grain white, as on grey images.
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ import math
 
 import numpy as np
 
+from aeviewer.core.images import is_colour
+
 __all__ = ["corrupt", "gaussian", "masking", "mse", "psnr", "salt_and_pepper"]
 
 
 def _as_float(x: np.ndarray) -> np.ndarray:
     """Return a float32 copy of ``x`` (never a view of the caller's array)."""
     return np.array(x, dtype=np.float32, copy=True)
+
+
+def _pixel_shape(x: np.ndarray) -> tuple[int, ...]:
+    """The shape to draw one random number per pixel for: ``x``'s without its colour axis."""
+    return x.shape[:-1] if is_colour(x) else x.shape
 
 
 def _check_fraction(value: float, what: str) -> None:
@@ -54,7 +63,8 @@ def masking(x: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
     Parameters
     ----------
     x : np.ndarray
-        Images or vectors with values in [0, 1].
+        Images or vectors with values in [0, 1]; a colour pixel (all its channels) is zeroed
+        as one value.
     rate : float
         Probability in [0, 1] that a value is zeroed.
     rng : np.random.Generator
@@ -68,7 +78,7 @@ def masking(x: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
     _check_fraction(rate, "rate")
     out = _as_float(x)
     if rate > 0.0:
-        out[rng.random(out.shape) < rate] = 0.0
+        out[rng.random(_pixel_shape(out)) < rate] = 0.0
     return np.clip(out, 0.0, 1.0, out=out)
 
 
@@ -78,7 +88,8 @@ def salt_and_pepper(x: np.ndarray, amount: float, rng: np.random.Generator) -> n
     Parameters
     ----------
     x : np.ndarray
-        Images or vectors with values in [0, 1].
+        Images or vectors with values in [0, 1]; a colour pixel (all its channels) is set as
+        one value, to black or white.
     amount : float
         Expected fraction in [0, 1] of values replaced.
     rng : np.random.Generator
@@ -92,7 +103,7 @@ def salt_and_pepper(x: np.ndarray, amount: float, rng: np.random.Generator) -> n
     _check_fraction(amount, "amount")
     out = _as_float(x)
     if amount > 0.0:
-        u = rng.random(out.shape)
+        u = rng.random(_pixel_shape(out))
         out[u < amount / 2.0] = 0.0
         out[(u >= amount / 2.0) & (u < amount)] = 1.0
     return np.clip(out, 0.0, 1.0, out=out)

@@ -43,13 +43,14 @@ def psnr_ladder(
     Parameters
     ----------
     clean : np.ndarray
-        ``(N, H, W)`` images in [0, 1].
+        ``(N, H, W)`` grey or ``(N, H, W, 3)`` colour images in [0, 1].
     levels : sequence of float or np.ndarray
         Noise levels: the Gaussian σ for ``kind="gaussian"``, the zeroed fraction for
         ``"mask"``, the replaced fraction for ``"salt_pepper"``.
     reconstruct : mapping of str to callable
-        Name -> function from a corrupted ``(N, H, W)`` batch to its reconstruction (any
-        shape with ``H * W`` values per image, e.g. a decoder's flat output).
+        Name -> function from a corrupted batch (the shape of ``clean``) to its
+        reconstruction (any shape with as many values per image, e.g. a decoder's flat
+        output).
     kind : str, default "gaussian"
         ``"gaussian"``, ``"mask"`` or ``"salt_pepper"`` (see :mod:`aeviewer.core.noise`).
     seed : int, default 0

@@ -20,7 +20,8 @@ def reconstruction_errors(x: np.ndarray, recon: np.ndarray) -> np.ndarray:
     ----------
     x, recon : np.ndarray
         ``(N, ...)`` originals and reconstructions with the same number of values per sample
-        (``(N, 28, 28)`` against ``(N, 784)`` is fine).
+        (``(N, 28, 28)`` against ``(N, 784)`` is fine); a colour sample's error is the mean
+        over all its values, every channel of every pixel.
 
     Returns
     -------

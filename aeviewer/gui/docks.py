@@ -51,7 +51,7 @@ def build_docks(w: MainWindow) -> None:
     QVBoxLayout(preview_box).addWidget(w.preview, 1)
     w.preview_dock = _dock(w, "Decoded point", preview_box, right, "preview")
     w.splitDockWidget(w.loss_dock, w.preview_dock, Qt.Orientation.Vertical)
-    w.draw_dock = _dock(w, "Draw", w.canvas_panel, bottom, "draw")
+    w.draw_dock = _dock(w, "Draw", w.input_stack, bottom, "draw")
     w.gallery_dock = _dock(w, "Gallery", w.gallery, bottom, "gallery")
     w.lesson_dock = _dock(w, "Lesson", QWidget(), bottom, "lesson")
     w.splitDockWidget(w.draw_dock, w.gallery_dock, Qt.Orientation.Horizontal)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +54,7 @@ from aeviewer.gui.widgets.latent_view import LatentView
 from aeviewer.gui.widgets.loss_plot import LossPlot
 from aeviewer.gui.widgets.noise_panel import NoisePanel
 from aeviewer.gui.widgets.overlays import HelpOverlay, TrailsOverlay
+from aeviewer.gui.widgets.picture_input import PicturePanel
 from aeviewer.gui.widgets.sample_gallery import SampleGallery
 from aeviewer.gui.widgets.status_text import StatusText
 from aeviewer.gui.widgets.timeline import TimelineBar
@@ -131,6 +133,10 @@ class MainWindow(QMainWindow):
         self.canvas_panel.canvas.set_placeholder("Draw a digit here")
         # Small enough to share tabs at 1024x768; the layout gives it more where it can.
         self.canvas_panel.canvas.setMinimumSize(180, 180)
+        self.picture_panel = PicturePanel()  # the canvas's place for colour data
+        self.input_stack = QStackedWidget()
+        self.input_stack.addWidget(self.canvas_panel)
+        self.input_stack.addWidget(self.picture_panel)
         self.noise_panel = NoisePanel(tile_size=64)  # the tiles' floor: they grow with room
         self.gallery = SampleGallery(tile_size=28)  # ten columns in a 1024x768 window's tabs
         self.gallery.set_placeholder("Originals and reconstructions appear after the first epoch")
@@ -195,6 +201,8 @@ class MainWindow(QMainWindow):
         self.latent_view.sample_hovered.connect(self.latent.on_hovered)
         self.latent.tsne_computed.connect(self.latent.on_tsne_computed)
         self.canvas_panel.canvas.drawing_changed.connect(self.samples.refresh_denoise)
+        self.picture_panel.picture_changed.connect(self.samples.refresh_denoise)
+        self.picture_panel.failed.connect(self.show_error)
         self.noise_panel.noise_changed.connect(self.samples.on_noise_changed)
         self.gallery.sample_clicked.connect(self.samples.on_sample_clicked)
         self.gallery.sample_clicked.connect(lessons.sample_clicked)
@@ -285,7 +293,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             app.setStyleSheet(palette.stylesheet(palette.theme()))  # at the current font scale
         views: list[Any] = [self.latent_view, self.loss_plot, self.preview, self.gallery]
-        views += [self.canvas_panel.canvas, self.noise_panel]
+        views += [self.canvas_panel.canvas, self.picture_panel, self.noise_panel]
         if self.lessons.panel is not None:
             views.append(self.lessons.panel)  # its labels' own style sheets and its plots' axes
         for view in views:

@@ -114,6 +114,15 @@ def test_reconstruction_errors_per_sample_any_shape() -> None:
         reconstruction_errors(x, np.zeros((3, 5)))
 
 
+def test_reconstruction_errors_of_colour_samples_average_every_channel() -> None:
+    x = np.zeros((2, 2, 2, 3))
+    recon = x.copy()
+    recon[0, 0, 0] = (1.0, 0.0, 0.0)  # one channel of one pixel: 1 of 12 values
+    recon[1] = 0.5
+    np.testing.assert_allclose(reconstruction_errors(x, recon), [1 / 12, 0.25])
+    np.testing.assert_allclose(reconstruction_errors(x, recon.reshape(2, -1)), [1 / 12, 0.25])
+
+
 def test_top_k_worst_and_threshold() -> None:
     errors = np.array([0.1, 0.5, 0.3, 0.5, 0.0])
     np.testing.assert_array_equal(top_k_worst(errors, 3), [1, 3, 2])
@@ -213,6 +222,18 @@ def test_psnr_ladder_mask_kind_and_bad_kind() -> None:
     assert ladder[NOISY_INPUT][0] > ladder[NOISY_INPUT][1]
     with pytest.raises(ValueError):
         psnr_ladder(clean, [0.1], {}, kind="blur")
+
+
+def test_colour_tile_mosaic_and_psnr_ladder() -> None:
+    rng = np.random.default_rng(4)
+    images = rng.random((6, 4, 5, 3)).astype(np.float32)
+    mosaic = tile_mosaic(images, n_cols=4)
+    assert mosaic.shape == (2 * 4, 4 * 5, 3)
+    np.testing.assert_array_equal(mosaic[4:8, 0:5], images[4])
+    assert mosaic[4:, 10:].max() == 0.0  # black filler in every channel
+    ladder = psnr_ladder(images, [0.0, 0.3], {"perfect": lambda noisy: images}, kind="mask")
+    assert ladder[NOISY_INPUT][0] == PSNR_CAP_DB and ladder[NOISY_INPUT][1] < PSNR_CAP_DB
+    np.testing.assert_allclose(ladder["perfect"], PSNR_CAP_DB)
 
 
 # ---------------------------------------------------------------- sparse codes

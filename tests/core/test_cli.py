@@ -186,6 +186,26 @@ def test_info_describes_a_saved_model(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "training device: CPU" in out or "training device: GPU (" in out
 
 
+def test_a_folder_of_colour_pictures_trains_a_colour_conv_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from colour_folder import colour_folder
+
+    folder = colour_folder(tmp_path / "photos", n=12)
+    out_file = tmp_path / "colour.keras"
+    args = ["train", "--data", str(folder), "--model", "conv", "--epochs", "1"]
+    code, out, err = run_cli([*args, "--out", str(out_file)], capsys)
+    assert code == 0, err
+    from aeviewer.core.persistence import load_model
+
+    ae = load_model(out_file).ae
+    assert ae.input_shape == (32, 32, 3) and ae.model.output_shape[1:] == (32, 32, 3)
+    code, out, _ = run_cli(["info", str(out_file)], capsys)
+    assert code == 0
+    assert "input shape:  32 x 32 x 3 (32x32 colour images)" in out
+    assert "filters [16, 32, 64]" in out  # three halvings for 32 px: 4x4 at the bottom
+
+
 @pytest.mark.parametrize(
     ("knobs", "expected"),
     [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aeviewer.core.images import center_of_mass, mnist_style, tile_images
+from aeviewer.core.images import center_of_mass, is_colour, mnist_style, tile_images, to_uint8
 
 
 def bbox(img: np.ndarray, threshold: float = 0.05) -> tuple[int, int]:
@@ -107,3 +107,25 @@ def test_shrinking_a_drawing_stays_close_to_plain_lanczos() -> None:
     diff = np.abs(ours - np.asarray(plain))
     assert diff.max() <= 0.08 and diff.mean() <= 0.01
     assert ours.max() > 0.9  # the ring is there, not blurred away
+
+
+def test_tile_images_colour_layout_and_pad_in_every_channel() -> None:
+    colours = [(0.1 * i, 0.2, 1.0 - 0.1 * i) for i in range(5)]
+    imgs = np.stack([np.full((3, 4, 3), c, np.float32) for c in colours])
+    mosaic = tile_images(imgs, n_cols=2, pad=1, pad_value=0.75)
+    assert mosaic.shape == (3 * 3 + 2, 2 * 4 + 1, 3) and mosaic.dtype == np.float32
+    np.testing.assert_array_equal(mosaic[0:3, 5:9], imgs[1])
+    np.testing.assert_array_equal(mosaic[8:11, 0:4], imgs[4])
+    assert (mosaic[3, :] == 0.75).all() and (mosaic[:, 4] == 0.75).all()  # all channels
+    assert (mosaic[8:11, 5:9] == 0.75).all()  # empty cell
+    with pytest.raises(ValueError):
+        tile_images(np.zeros((2, 3, 3, 2)), 2)  # two channels: neither grey nor colour
+
+
+def test_is_colour_and_to_uint8() -> None:
+    assert is_colour(np.zeros((8, 9, 3))) and is_colour(np.zeros((5, 8, 9, 3)))
+    for grey_or_vectors in ((8, 9), (5, 8, 9), (100, 3), (3,)):
+        assert not is_colour(np.zeros(grey_or_vectors))
+    u8 = to_uint8(np.array([[[-1.0, 0.2, 2.0], [np.nan, 0.5, 1.0]]]))
+    assert u8.dtype == np.uint8 and u8.flags.c_contiguous
+    np.testing.assert_array_equal(u8, [[[0, 51, 255], [0, 128, 255]]])

@@ -44,6 +44,9 @@ def test_what_a_data_set_holds(digits: Dataset) -> None:
     assert holds(digits) == "28×28 images" and sample_parts(digits) == "pixels"
     cloud = load_dataset("synthetic3d")
     assert holds(cloud) == "3-D points" and sample_parts(cloud) == "coordinates"
+    x = np.zeros((10, 32, 24, 3), np.float32)
+    colour = Dataset("photos", x[:8], None, x[8:], None, (), "test")
+    assert holds(colour) == "32×24 colour images" and sample_parts(colour) == "pixels"
 
 
 def test_image_panels_say_why_points_do_not_fit(digits: Dataset) -> None:

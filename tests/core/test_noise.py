@@ -96,3 +96,54 @@ def test_denoise_keeps_the_clean_code_apart_from_the_noisy_one() -> None:
     assert not np.allclose(r.code, r.clean_code)  # the noise moved the noisy code
     np.testing.assert_allclose(r.reconstruction, dec(r.code), atol=1e-6)
     assert denoise(clean, None).clean_code is None
+
+
+# ---------------------------------------------------------------- colour
+COLOUR = np.full((32, 12, 10, 3), 0.5, np.float32)
+
+
+def _pixels(out: np.ndarray) -> np.ndarray:
+    return out.reshape(-1, 3)
+
+
+def test_colour_keeps_its_shape_for_one_image_and_a_batch() -> None:
+    for x in (COLOUR, COLOUR[0]):
+        for out in (
+            gaussian(x, 0.1, rng()),
+            masking(x, 0.3, rng()),
+            salt_and_pepper(x, 0.2, rng()),
+            corrupt(x, gaussian_std=0.1, mask_rate=0.2, salt_pepper=0.1, seed=3),
+        ):
+            assert out.shape == x.shape and out.dtype == np.float32
+
+
+def test_colour_masking_drops_whole_pixels() -> None:
+    px = _pixels(masking(COLOUR, 0.3, rng()))
+    dropped = (px == 0).all(axis=1)
+    assert ((px == 0.5).all(axis=1) | dropped).all()  # never one channel alone
+    assert abs(float(dropped.mean()) - 0.3) < 0.02
+
+
+def test_colour_salt_and_pepper_sets_whole_pixels_black_or_white() -> None:
+    px = _pixels(salt_and_pepper(COLOUR, 0.2, rng()))
+    salt, pepper = (px == 1).all(axis=1), (px == 0).all(axis=1)
+    assert (salt | pepper | (px == 0.5).all(axis=1)).all()
+    assert abs(float(salt.mean()) - 0.1) < 0.02 and abs(float(pepper.mean()) - 0.1) < 0.02
+
+
+def test_colour_gaussian_noise_differs_between_channels() -> None:
+    out = gaussian(COLOUR[0], 0.05, rng())
+    assert not np.array_equal(out[..., 0], out[..., 1])  # colour noise, not grey noise
+
+
+def test_grey_and_vectors_are_still_corrupted_value_by_value() -> None:
+    # A batch of 3-D points (N, 3) is no colour image: each coordinate is its own value.
+    points = np.full((4000, 3), 0.5, np.float32)
+    out = masking(points, 0.5, rng())
+    assert ((out == 0).sum(axis=1) == 1).any() and ((out == 0).sum(axis=1) == 2).any()
+    # Grey images draw exactly what they drew before colour came: one number per value.
+    u = rng().random(GREY.shape)
+    expected = GREY.copy()
+    expected[u < 0.1] = 0.0
+    expected[(u >= 0.1) & (u < 0.2)] = 1.0
+    np.testing.assert_array_equal(salt_and_pepper(GREY, 0.2, rng()), expected)

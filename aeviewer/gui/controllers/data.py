@@ -29,8 +29,10 @@ class DataController(QObject):
         self.w = w
         self.dataset: Dataset | None = None
         # (key, title, ticket, then) of the load in flight; the last set loaded that way
-        self._loading: tuple[tuple[str, str, str], str, int, Any] | None = None
-        self.kept: tuple[tuple[str, str, str], Dataset] | None = None
+        self._loading: tuple[tuple[str, ...], str, int, Any] | None = None
+        self.kept: tuple[tuple[str, ...], Dataset] | None = None
+        #: ``--image-size`` / ``--grey``: how every data set of this window is read.
+        self.image_options: dict[str, Any] = {"image_size": None, "grey": False}
         self._load = LatestRequest()  # a newer choice outdates a load still on its way
 
     def load_selected(self, s: RunSettings) -> Dataset:
@@ -38,11 +40,16 @@ class DataController(QObject):
         (the rest goes through :meth:`request_dataset`)."""
         classes = parse_classes(s.classes) if s.classes else None
         name = None if s.data_path else s.dataset
-        return load_dataset(name, path=s.data_path, classes=classes)
+        return load_dataset(name, path=s.data_path, classes=classes, **self.image_options)
 
-    @staticmethod
-    def selection_key(s: RunSettings) -> tuple[str, str, str]:
-        return ("path", s.data_path, s.classes) if s.data_path else ("name", s.dataset, s.classes)
+    def set_image_options(self, image_size: int | None, grey: bool) -> None:
+        """Read every data set resized to ``image_size`` (NxN) and/or converted to grey."""
+        self.image_options = {"image_size": image_size, "grey": bool(grey)}
+        self.kept = None
+
+    def selection_key(self, s: RunSettings) -> tuple[str, ...]:
+        where = ("path", s.data_path) if s.data_path else ("name", s.dataset)
+        return (*where, s.classes, repr(self.image_options))
 
     @staticmethod
     def loads_slowly(s: RunSettings) -> bool:
@@ -74,7 +81,9 @@ class DataController(QObject):
         classes = parse_classes(s.classes) if s.classes else None
         name, path = (None, s.data_path) if s.data_path else (s.dataset, None)
         title = Path(path).name if path else self.w.controls.dataset_title()
-        work = functools.partial(load_dataset, name, path=path, classes=classes)  # plain data
+        work = functools.partial(  # plain data
+            load_dataset, name, path=path, classes=classes, **self.image_options
+        )
         token = self._load.new()
         self._loading = (key, title, token, then)
         run_in_thread(
@@ -128,8 +137,12 @@ class DataController(QObject):
         self.end_loading()  # a set shown here (Start, a session) outdates a load in flight
         self.dataset = ds
         images = ds.is_image
-        for w in (self.w.canvas_panel, self.w.noise_panel, self.w.gallery, self.w.preview):
+        for w in (self.w.input_stack, self.w.noise_panel, self.w.gallery, self.w.preview):
             w.setEnabled(images)
+        # Colour data: a picture to open takes the grey digit canvas's place.
+        colour = ds.channels == 3
+        self.w.input_stack.setCurrentWidget(self.w.picture_panel if colour else self.w.canvas_panel)
+        self.w.draw_dock.setWindowTitle("Picture" if colour else "Draw")
         self.w.denoise_dock.setVisible(images)  # empty image tiles would say nothing of points
         if not images:
             self.w.gallery.set_placeholder(

@@ -193,8 +193,9 @@ class ExportsController(QObject):
             self.save_screenshot(path)
 
     def prepare_showcase(self) -> None:
-        """For scripted screenshots: decode a point, and put a noisy digit on the canvas, so
-        every panel shows what it does (as a lecturer's first minute would)."""
+        """For scripted screenshots: decode a point, and put a noisy sample on the canvas (a
+        colour one in the picture input), so every panel shows what it does (as a lecturer's
+        first minute would)."""
         ds = self.w.data.dataset
         if ds is None or not ds.is_image or self.w.live.snapshot is None:
             return
@@ -213,9 +214,13 @@ class ExportsController(QObject):
             x, y = (float(v) for v in np.median(xy, axis=0))
             self.w.latent_view.set_click_marker(x, y)
             self.w.latent.decode_point(x, y)
-        canvas = self.w.canvas_panel.canvas
-        if canvas.is_empty():
-            canvas.set_image(np.asarray(ds.x_val[min(7, ds.n_val - 1)]), smooth=True)
+        sample = np.asarray(ds.x_val[min(7, ds.n_val - 1)])
+        if ds.channels == 3:  # the grey canvas cannot hold it: the picture input can
+            picture = self.w.picture_panel.input
+            if picture.is_empty():
+                picture.set_picture(sample)
+        elif self.w.canvas_panel.canvas.is_empty():
+            self.w.canvas_panel.canvas.set_image(sample, smooth=True)
         if self.w.noise_panel.noise() == (0.0, 0.0, 0.0) and self.w.lessons.lesson is None:
             self.w.noise_panel.set_noise(0.25, 0.0, 0.0)
         QApplication.processEvents()

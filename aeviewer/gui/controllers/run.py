@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 SNAPSHOT_INTERVAL = 0.4  # seconds between weight snapshots during an epoch
 LIVE_LATENT = 1000  # validation samples re-encoded with each live snapshot
+SCATTER_CODES = 10_000  # validation samples encoded at each epoch end: the whole test set of
+# MNIST or CIFAR-10, which the scatter still draws in a few ms (docs/performance.md)
 
 
 class RunController(QObject):
@@ -109,8 +111,8 @@ class RunController(QObject):
             if s.extra:
                 opts = opts.updated(**{s.extra[0]: s.extra[1]})
             opts.validate()
-            if preset.kind == "conv" and not ds.is_image:
-                raise OptionsError("the convolutional preset needs an image data set")
+            if preset.convolutional and not ds.is_image:
+                raise OptionsError(f"the {s.preset} preset needs an image data set")
         except (DatasetError, OptionsError) as exc:
             self.w.show_error(str(exc))
             return
@@ -124,6 +126,7 @@ class RunController(QObject):
             epochs=s.epochs,
             snapshot_interval=SNAPSHOT_INTERVAL,
             live_latent_size=min(LIVE_LATENT, ds.n_val),
+            latent_sample_size=SCATTER_CODES,
             greedy=bool(
                 self.w.lessons.lesson
                 and self.w.lessons.lesson.greedy
@@ -138,13 +141,14 @@ class RunController(QObject):
                 "dataset": s.dataset,
                 "data_path": s.data_path,
                 "classes": s.classes,
+                **self.w.data.image_options,  # image_size, grey: the data is read so again
                 "preset": s.preset,
                 "options": opts.to_dict(),
                 "epochs": s.epochs,
                 "greedy": config.greedy,
                 "lesson": self.w.lessons.lesson.name if self.w.lessons.lesson else None,
                 "dataset_name": ds.name,
-                "variational": get_preset(s.preset).kind == "vae",
+                "variational": get_preset(s.preset).variational,
             }
         )
         self.trainer = self.w.worker.make_trainer(ds, config, start_paused=paused)

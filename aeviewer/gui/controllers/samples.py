@@ -9,15 +9,16 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from aeviewer.core.denoise import corrupt_batch, denoise
-from aeviewer.core.images import mnist_style
 from aeviewer.core.latent import (
     sample_codes,
 )
+from aeviewer.core.pictures import drawing_sample, fit_picture
 
 GALLERY_SIZE = 10
 
 
 if TYPE_CHECKING:
+    from aeviewer.core.datasets import Dataset
     from aeviewer.gui.main_window import MainWindow
 
 
@@ -38,16 +39,17 @@ class SamplesController(QObject):
 
     def refresh_denoise(self) -> None:
         """Recompute the canvas → noise → reconstruction strip and the drawn marker."""
-        if self.w.data.dataset is None or not self.w.data.dataset.is_image:
+        ds = self.w.data.dataset
+        if ds is None or not ds.is_image:
             return
-        canvas = self.w.canvas_panel.canvas
-        drawn = not canvas.is_empty()
-        if drawn:
-            clean = mnist_style(canvas.image())
+        drawn_input = self.user_input(ds)
+        drawn = drawn_input is not None
+        if drawn_input is not None:
+            clean = drawn_input
         elif self.selected_index is not None:
-            clean = np.asarray(self.w.data.dataset.x_val[self.selected_index], np.float32)
+            clean = np.asarray(ds.x_val[self.selected_index], np.float32)
         else:
-            clean = np.asarray(self.w.data.dataset.x_val[0], np.float32)
+            clean = np.asarray(ds.x_val[0], np.float32)
         g, m, sp = self.w.noise_panel.noise()
         r = denoise(clean, self.w.time_machine.view_snapshot(), g, m, sp, seed=1)
         self.w.noise_panel.set_images(
@@ -65,6 +67,17 @@ class SamplesController(QObject):
             self.w.latent_view.set_drawn_point(float(xy[0]), float(xy[1]))
         else:
             self.w.latent_view.set_drawn_point(None, None)
+
+    def user_input(self, ds: Dataset) -> np.ndarray | None:
+        """What the user gave as one sample of ``ds``: the opened picture for colour data,
+        the drawing for grey images; None while there is none."""
+        if ds.channels == 3:
+            picture = self.w.picture_panel.input.picture()
+            return None if picture is None else fit_picture(picture, ds.input_shape)
+        canvas = self.w.canvas_panel.canvas
+        if canvas.is_empty():
+            return None
+        return drawing_sample(canvas.image(), ds.input_shape)
 
     def gallery_samples(self, n_val: int) -> np.ndarray:
         """Rows of ``x_val`` the gallery shows: the first of the samples the scatter plots.
@@ -127,5 +140,6 @@ class SamplesController(QObject):
         self.selected_index = index
         self.w.gallery.set_selected(index)
         self.w.latent.update_highlight()
-        if self.w.canvas_panel.canvas.is_empty():
+        ds = self.w.data.dataset
+        if ds is not None and self.user_input(ds) is None:  # what the user gave comes first
             self.refresh_denoise()

@@ -20,7 +20,7 @@ from aeviewer.core.history import RunHistory
 from aeviewer.core.latent import (
     Projection,
 )
-from aeviewer.core.models import get_preset
+from aeviewer.core.models import check_fits, get_preset
 from aeviewer.core.persistence import atomic_write
 from aeviewer.core.session_view import batches_per_epoch, curve_events, session_view, stage_markers
 from aeviewer.gui.autosave import Autosaver, describe_autosave, recent_autosaves
@@ -203,14 +203,15 @@ class SessionsController(QObject):
             None if st.get("data_path") else st.get("dataset", "digits"),
             path=st.get("data_path"),
             classes=parse_classes(st["classes"]) if st.get("classes") else None,
+            image_size=st.get("image_size"),
+            grey=bool(st.get("grey", False)),
         )
         if not history.records or history.records[-1].snapshot is None:
             raise ValueError("the session holds no trained epoch")
-        shape = history.records[-1].snapshot.encoder.input_shape
+        check_fits(history.records[-1].snapshot.encoder.input_shape, ds.input_shape, ds.name)
         idx = history.latent_indices
-        rows_fit = idx is None or not len(idx) or int(idx.max()) < ds.n_val
-        if shape != tuple(ds.input_shape) or not rows_fit:
-            raise ValueError(f"the session's model does not fit its data set {ds.name}")
+        if idx is not None and len(idx) and int(idx.max()) >= ds.n_val:
+            raise ValueError(f"the session's codes do not fit its data set {ds.name}")
         view = session_view(history)  # checked before anything changes: a bad file loses nothing
         self.w.run.trainer = None
         self.w.timeline.play(False)

@@ -1,8 +1,9 @@
-"""One grayscale image, scaled up with crisp pixels and fixed levels, with a title and caption.
+"""One grey or colour image, scaled up with crisp pixels and fixed levels, with a title and
+caption.
 
 The tile never rescales intensities: values are clipped to [0, 1] and mapped to 0..255, so a
 faint reconstruction looks faint (auto-contrast would hide exactly what the lecture shows).
-Pixels are scaled with nearest-neighbour sampling so students see the 28x28 grid the model sees.
+Pixels are scaled with nearest-neighbour sampling so students see the pixel grid the model sees.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from aeviewer.core.images import is_colour, to_uint8
 from aeviewer.gui import palette
 
 __all__ = ["ImageTile", "to_qimage"]
@@ -29,27 +31,29 @@ _TEXT_GAP = 4  # > the 3 px frame, so the frame never touches the text
 
 
 def to_qimage(image: np.ndarray) -> QImage:
-    """Convert a 2-D float image to a detached ``Format_Grayscale8`` QImage.
+    """Convert a float image to a detached QImage: ``Format_Grayscale8`` for a grey ``(H, W)``
+    image, ``Format_RGB888`` for a colour ``(H, W, 3)`` one.
 
     Parameters
     ----------
     image : np.ndarray
-        2-D array; values are clipped to [0, 1] (NaN shows as 0) and mapped to 0..255.
+        ``(H, W)`` or ``(H, W, 3)`` (RGB, channels last); values are clipped to [0, 1] (NaN
+        shows as 0) and mapped to 0..255.
 
     Returns
     -------
     QImage
         A deep copy that owns its pixels (no reference to the numpy buffer is kept).
     """
-    a = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=0.0, posinf=1.0, neginf=0.0)
-    u8 = np.ascontiguousarray(np.rint(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8))
-    h, w = u8.shape
+    u8 = to_uint8(image)
+    h, w = u8.shape[:2]
+    fmt = QImage.Format.Format_RGB888 if is_colour(u8) else QImage.Format.Format_Grayscale8
     # QImage wraps the buffer without copying; .copy() detaches it before `u8` is freed.
-    return QImage(u8.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    return QImage(u8.data, w, h, u8.strides[0], fmt).copy()
 
 
 class ImageTile(QWidget):
-    """A grayscale image shown large with nearest-neighbour scaling and fixed levels 0..1.
+    """A grey or colour image shown large with nearest-neighbour scaling and fixed levels 0..1.
 
     Parameters
     ----------
@@ -101,13 +105,14 @@ class ImageTile(QWidget):
 
     # ----------------------------------------------------------------- public API
     def set_image(self, image: np.ndarray | None) -> None:
-        """Show ``image`` (2-D floats in [0, 1]); ``None`` shows the empty placeholder.
+        """Show ``image`` (floats in [0, 1]); ``None`` shows the empty placeholder.
 
         Parameters
         ----------
         image : np.ndarray or None
-            2-D array ``(H, W)``; a trailing channel of size 1 ``(H, W, 1)`` is accepted.
-            A float32 copy is stored; values outside [0, 1] are clipped when painted.
+            Grey ``(H, W)`` (a trailing channel of size 1, ``(H, W, 1)``, is accepted) or
+            colour ``(H, W, 3)`` (RGB). A float32 copy is stored; values outside [0, 1] are
+            clipped when painted.
         """
         if image is None:
             self._image = None
@@ -116,8 +121,10 @@ class ImageTile(QWidget):
             a = np.asarray(image, dtype=np.float32)
             if a.ndim == 3 and a.shape[-1] == 1:
                 a = a[..., 0]
-            if a.ndim != 2:
-                raise ValueError(f"ImageTile expects a 2-D image, got shape {a.shape}")
+            if a.ndim != 2 and not (a.ndim == 3 and is_colour(a)):
+                raise ValueError(
+                    f"ImageTile expects an (H, W) or (H, W, 3) image, got shape {a.shape}"
+                )
             old_shape = None if self._image is None else self._image.shape
             self._image = a.copy()
             self._qimage = to_qimage(self._image)
@@ -183,7 +190,7 @@ class ImageTile(QWidget):
     def image_rect(self) -> QRect:
         """The widget-coordinate rectangle the image is drawn into (aspect kept, centred)."""
         area = self._image_area()
-        h, w = (1, 1) if self._image is None else self._image.shape
+        h, w = (1, 1) if self._image is None else self._image.shape[:2]
         scale = min(area.width() / w, area.height() / h)
         dw, dh = max(1, int(w * scale)), max(1, int(h * scale))
         x = area.x() + (area.width() - dw) // 2

@@ -52,8 +52,8 @@ class HoverCard:
         self._tile.hide()
 
     def set_image(self, image: np.ndarray | None) -> None:
-        """Show ``image`` (2-D, 0..1) beside the labelled point; ``None``, or no point
-        labelled, hides it."""
+        """Show ``image`` (``(H, W)`` or ``(H, W, 3)``, 0..1) beside the labelled point;
+        ``None``, or no point labelled, hides it."""
         if image is None or self._at is None:
             self._tile.hide()
             return

@@ -154,7 +154,8 @@ class NoisePanel(QWidget):
         Parameters
         ----------
         clean, noisy, reconstruction : np.ndarray or None
-            2-D images in [0, 1]; ``None`` empties a tile.
+            ``(H, W)`` grey or ``(H, W, 3)`` colour images in [0, 1]; ``None`` empties a
+            tile.
         noisy_error, reconstruction_error : str
             Captions under the noisy and reconstructed tiles, e.g. ``"MSE 0.031 · PSNR 15.1 dB"``.
         clean_caption : str

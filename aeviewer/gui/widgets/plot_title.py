@@ -50,7 +50,10 @@ class FittedTitle(QObject):
         return self._shown[0] if self._shown else ()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._plot and event.type() == QEvent.Type.Resize:
+        # A panel being torn down can deliver a resize to a wrapper whose attributes are
+        # already gone (PySide6): nothing to fit then.
+        plot = self.__dict__.get("_plot")
+        if plot is not None and watched is plot and event.type() == QEvent.Type.Resize:
             self.refit()
         return False
 

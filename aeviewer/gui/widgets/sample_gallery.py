@@ -46,6 +46,14 @@ class _RowName(QLabel):
         return False
 
 
+def _check_images(name: str, images: np.ndarray) -> None:
+    """Refuse what no tile shows before any state changes: a half-filled gallery would have
+    rows without tiles."""
+    shape = np.shape(images)
+    if not (len(shape) == 3 or (len(shape) == 4 and shape[-1] in (1, 3))):
+        raise ValueError(f"{name} has shape {shape}; expected (N, H, W) or (N, H, W, 3) images")
+
+
 class SampleGallery(QWidget):
     """Originals over reconstructions (with an optional noisy row) and generated samples.
 
@@ -113,11 +121,11 @@ class SampleGallery(QWidget):
         Parameters
         ----------
         originals, reconstructions : np.ndarray
-            ``(N, H, W)`` images in [0, 1].
+            ``(N, H, W)`` grey or ``(N, H, W, 3)`` colour images in [0, 1].
         indices : sequence of int
             Dataset index of each column (what ``sample_clicked`` emits).
         noisy : np.ndarray, optional
-            ``(N, H, W)`` corrupted inputs, shown in a "Noisy input" row between the two.
+            Corrupted inputs of the same shape, shown in a "Noisy input" row between the two.
         captions : sequence of str, optional
             One caption per column under the original, e.g. the digit label ``"5"``.
         """
@@ -126,6 +134,7 @@ class SampleGallery(QWidget):
         if noisy is not None:
             arrays["noisy"] = noisy
         for name, arr in arrays.items():
+            _check_images(name, arr)
             if len(arr) != n:
                 raise ValueError(f"{name} has {len(arr)} images for {n} indices")
         if captions is not None and len(captions) != n:
@@ -151,10 +160,12 @@ class SampleGallery(QWidget):
         Parameters
         ----------
         images : np.ndarray or None
-            ``(M, H, W)`` decoded samples in [0, 1].
+            ``(M, H, W)`` or ``(M, H, W, 3)`` decoded samples in [0, 1].
         title : str
             Row header, e.g. ``"Generated: N(0, I)"`` or ``"Generated: fitted Gaussian"``.
         """
+        if images is not None:
+            _check_images("generated", images)
         m = 0 if images is None else len(images)
         self._headers[_ROW_GENERATED].setText(title)
         if images is not None and m:

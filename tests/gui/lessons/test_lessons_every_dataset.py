@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from windows import TIMEOUT
 
 from aeviewer.core.datasets import Dataset, load_dataset
+from aeviewer.core.images import to_uint8
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.latent import fit_pca
 from aeviewer.core.lessons import LESSONS, get_lesson
@@ -25,6 +26,7 @@ from aeviewer.core.models import get_preset
 from aeviewer.core.pretraining import PretrainingResult
 from aeviewer.gui.main_window import MainWindow
 from aeviewer.gui.widgets import lesson_panels as panels
+from aeviewer.gui.widgets.image_tile import ImageTile
 
 IMAGES_NEEDED = "need an image data set"
 
@@ -37,6 +39,20 @@ def _blobs() -> Dataset:
     x = np.clip(centres[y] + 0.05 * rng.standard_normal((len(y), 2)), 0, 1).astype(np.float32)
     val = np.arange(len(y)) % 4 == 0
     return Dataset("blobs", x[~val], y[~val], x[val], y[val], ("a", "b", "c"), "test blobs")
+
+
+@functools.cache
+def _colour() -> Dataset:
+    """Three classes of 16x16 colour images: a red, a green and a blue square on grey."""
+    rng = np.random.default_rng(1)
+    y = np.arange(84) % 3
+    x = np.full((len(y), 16, 16, 3), 0.3, np.float32) + 0.1 * rng.random((len(y), 16, 16, 3))
+    for k, label in enumerate(y):
+        x[k, 4:12, 4:12] = 0.0
+        x[k, 4:12, 4:12, label] = 1.0
+    x = x.astype(np.float32)
+    val = np.arange(len(y)) % 4 == 0
+    return Dataset("squares", x[~val], y[~val], x[val], y[val], ("r", "g", "b"), "test squares")
 
 
 LOADERS = {
@@ -271,3 +287,65 @@ def test_switching_an_open_lesson_to_points_then_training(
         assert check(panel)
     qtbot.waitUntil(lambda: window.run.state == "finished", timeout=TIMEOUT)
     assert window.lessons.panel is panel and check(panel)
+
+
+def _paints_its_pixels(tile: Any) -> bool:
+    """Whether the tile paints, at the middle of its image, the colour of the image's pixel
+    there (or of a neighbour: a mosaic larger than its tile is shown shrunk)."""
+    img = tile.image()
+    h, w = img.shape[:2]
+    rect = tile.image_rect()
+    pixmap = tile.grab()
+    dpr = pixmap.devicePixelRatio()
+    x, y = rect.center().x(), rect.center().y()
+    c = pixmap.toImage().pixelColor(int(x * dpr), int(y * dpr))
+    row = int((y - rect.y()) * h / rect.height())
+    col = int((x - rect.x()) * w / rect.width())
+    near = to_uint8(img[max(row - 1, 0) : row + 2, max(col - 1, 0) : col + 2]).reshape(-1, 3)
+    return (c.red(), c.green(), c.blue()) in {tuple(int(v) for v in px) for px in near}
+
+
+@pytest.mark.parametrize("name", [lesson.name for lesson in LESSONS])
+def test_each_lesson_panel_shows_colour_images_in_colour(
+    window: MainWindow, monkeypatch, name: str
+) -> None:
+    """Colour data: every image a panel shows is the decoder's or the data's (H, W, 3), painted
+    in its own colours, and the manifold's mosaics (in the panel and under the scatter) too."""
+    spec = get_lesson(name)
+    assert window.lessons.open(name)
+    ds = _colour()
+    epoch_end(window, ds, spec.preset, spec.options)
+    follow_up(window, ds, name)
+    panel = window.lessons.panel
+    if panel is None:
+        return
+    if spec.panel == "stages":
+        feed_stages(window, monkeypatch)
+    assert panel.unavailable() == "" and panel.shows_content(), panel.shown_message()
+    QApplication.processEvents()  # the panel's layout gives its tiles their sizes
+    tiles = [
+        t for t in panel.findChildren(ImageTile) if t.isVisibleTo(panel) and t.image() is not None
+    ]
+    for tile in tiles:
+        img = tile.image()
+        assert img.ndim == 3 and img.shape[-1] == 3, img.shape
+        assert _paints_its_pixels(tile), (tile.title(), tile.image_rect())
+    shows_images = {"generation", "interpolation", "manifold", "side-by-side", "histogram-anomaly"}
+    assert bool(tiles) == (spec.panel in shows_images)
+    if spec.panel == "manifold":
+        n = panel.grid_size()
+        assert panel.mosaic().shape == (16 * n, 16 * n, 3)
+        under = window.lessons.marks().image_shown()
+        assert under is not None and under.ndim == 3 and under.shape[-1] == 3
+
+
+def test_the_showcase_puts_a_colour_sample_in_the_picture_input(window: MainWindow) -> None:
+    """The scripted screenshots' set-up on colour data: the sample goes where colour input
+    goes (the grey drawing canvas refuses it)."""
+    ds = _colour()
+    epoch_end(window, ds, "vanilla", {})
+    window.picture_panel.input.set_picture(None)
+    window.exports.prepare_showcase()
+    picture = window.picture_panel.input.picture()
+    assert picture is not None
+    np.testing.assert_array_equal(picture, ds.x_val[7])

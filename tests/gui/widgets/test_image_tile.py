@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from aeviewer.gui import palette
-from aeviewer.gui.widgets.image_tile import ImageTile
+from aeviewer.gui.widgets.image_tile import ImageTile, to_qimage
 
 
 @pytest.fixture
@@ -85,8 +85,11 @@ def test_image_is_a_float32_copy(tile):
     assert tile.image()[0, 0] == 0.0
     tile.set_image(np.zeros((28, 28, 1)))  # a trailing channel is accepted
     assert tile.image().shape == (28, 28)
-    with pytest.raises(ValueError):
-        tile.set_image(np.zeros((2, 2, 3)))
+    tile.set_image(np.zeros((28, 28, 3)))  # and colour
+    assert tile.image().shape == (28, 28, 3)
+    for bad in ((2, 2, 2), (2, 2, 4), (2, 2, 3, 1), (4,)):
+        with pytest.raises(ValueError):
+            tile.set_image(np.zeros(bad))
 
 
 def test_aspect_ratio_is_kept(tile):
@@ -186,3 +189,56 @@ def test_opaque_tile_repaints_alone_on_the_theme_background(qtbot, opaque):
         assert _gray(img, dpr, *t.image_rect().center().toTuple()) == round(0.3 * 255)
     else:
         assert parent.paints > before  # the check above can fail: Qt paints see-through parents
+
+
+# ---------------------------------------------------------------- colour
+RED, GREEN, BLUE, DIM = (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0), (0.2, 0.4, 0.0)
+
+
+def _rgb(img: QImage, dpr: float, x: float, y: float) -> tuple[int, int, int]:
+    c = QColor(img.pixel(int(x * dpr), int(y * dpr)))
+    return c.red(), c.green(), c.blue()
+
+
+def test_colour_image_shows_in_colour_with_nearest_scaling(tile):
+    data = np.array([[RED, GREEN], [BLUE, DIM]], dtype=np.float32)
+    tile.set_image(data)
+    img, dpr = _grab(tile)
+    # Fixed levels, no auto-contrast: 0.2 and 0.4 stay 51 and 102.
+    expected = {(0, 0): (255, 0, 0), (0, 1): (0, 255, 0), (1, 0): (0, 0, 255), (1, 1): (51, 102, 0)}
+    r = tile.image_rect()
+    assert r.width() >= 150 and r.width() == r.height()
+    for block, points in _block_samples(r).items():
+        for x, y in points:
+            assert _rgb(img, dpr, x, y) == expected[block], (block, x, y)
+
+
+def test_colour_values_are_clipped_per_channel(tile):
+    tile.set_image(np.array([[[-1.0, 2.0, np.nan]]], dtype=np.float32))
+    img, dpr = _grab(tile)
+    c = tile.image_rect().center()
+    assert _rgb(img, dpr, c.x(), c.y()) == (0, 255, 0)
+
+
+def test_colour_aspect_ratio_is_kept(tile):
+    tile.set_image(np.ones((10, 20, 3), dtype=np.float32))
+    r = tile.image_rect()
+    assert abs(r.width() - 2 * r.height()) <= 1
+    assert abs(tile.heightForWidth(200) - tile.heightForWidth(100) - 50) <= 1
+
+
+def test_to_qimage_picks_the_format_and_owns_its_pixels():
+    grey = to_qimage(np.array([[0.0, 0.5]], dtype=np.float32))
+    assert grey.format() == QImage.Format.Format_Grayscale8
+    assert QColor(grey.pixel(1, 0)).getRgb()[:3] == (128, 128, 128)
+    # An odd width: RGB888 rows are padded to 4 bytes, so the row stride must be given.
+    data = np.zeros((3, 5, 3), dtype=np.float32)
+    data[2, 4] = RED
+    data[1, 0] = BLUE
+    qimg = to_qimage(data)
+    del data
+    assert qimg.format() == QImage.Format.Format_RGB888
+    assert (qimg.width(), qimg.height()) == (5, 3)
+    assert QColor(qimg.pixel(4, 2)).getRgb()[:3] == (255, 0, 0)
+    assert QColor(qimg.pixel(0, 1)).getRgb()[:3] == (0, 0, 255)
+    assert QColor(qimg.pixel(3, 2)).getRgb()[:3] == (0, 0, 0)

@@ -57,7 +57,8 @@ class ImageRows(QWidget):
         Parameters
         ----------
         rows : sequence of (str, np.ndarray)
-            Title and ``(N, H, W)`` images in [0, 1]; rows may differ in ``N``.
+            Title and ``(N, H, W)`` grey or ``(N, H, W, 3)`` colour images in [0, 1]; rows
+            may differ in ``N``.
         captions : sequence of sequences of str
             Optional captions per row (a row's list may be empty or shorter than ``N``).
         """

@@ -96,7 +96,8 @@ class GenerationPanel(LessonPanel):
 
     # ----------------------------------------------------------------- public API
     def set_images(self, images: np.ndarray | None) -> None:
-        """Show ``(N, H, W)`` generated images in rows of eight (``None`` empties the grid)."""
+        """Show ``(N, H, W)`` or ``(N, H, W, 3)`` generated images in rows of eight (``None``
+        empties the grid)."""
         n = 0 if images is None else len(images)
         while len(self._tiles) < n:
             tile = ImageTile(parent=self, min_size=_TILE)

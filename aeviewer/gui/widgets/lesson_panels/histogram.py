@@ -226,7 +226,8 @@ class HistogramPanel(LessonPanel):
         Parameters
         ----------
         originals, recons : np.ndarray or None
-            ``(N, H, W)`` images in [0, 1] with the same ``N``; ``None`` (both) hides the row.
+            ``(N, H, W)`` or ``(N, H, W, 3)`` images in [0, 1] with the same ``N``; ``None``
+            (both) hides the row.
         captions : sequence of str
             One per example, under the reconstruction, e.g. ``"error 0.081"``.
         title : str

@@ -141,9 +141,9 @@ class InterpolationPanel(LessonPanel):
         Parameters
         ----------
         decoded, crossfade : np.ndarray or None
-            ``(S, H, W)`` images in [0, 1] for ``a = linspace(0, 1, S)``; ``None`` empties
-            that strip. When both are given they must have the same ``S``; the strips resize
-            to ``S`` tiles.
+            ``(S, H, W)`` or ``(S, H, W, 3)`` images in [0, 1] for ``a = linspace(0, 1, S)``;
+            ``None`` empties that strip. When both are given they must have the same ``S``;
+            the strips resize to ``S`` tiles.
         """
         lengths = {len(a) for a in (decoded, crossfade) if a is not None}
         if len(lengths) > 1:

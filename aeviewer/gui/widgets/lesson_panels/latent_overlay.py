@@ -65,8 +65,8 @@ class LatentOverlay:
         self._crosses.show()
 
     def set_image(self, image: np.ndarray | None, rect: tuple[float, float, float, float]) -> None:
-        """Tile ``image`` (2-D, first row at the top, values in [0, 1]) over the plot's
-        ``rect = (x, y, width, height)`` under the points; ``None`` hides it."""
+        """Tile ``image`` (``(H, W)`` or ``(H, W, 3)``, first row at the top, values in [0, 1])
+        over the plot's ``rect = (x, y, width, height)`` under the points; ``None`` hides it."""
         if image is None:
             self._image.hide()
             self._rect = None

@@ -102,7 +102,8 @@ class ManifoldPanel(LessonPanel):
         Parameters
         ----------
         image : np.ndarray or None
-            2-D image in [0, 1] (``None`` empties the panel).
+            ``(H, W)`` grey or ``(H, W, 3)`` colour image in [0, 1] (``None`` empties the
+            panel).
         caption : str
             The line under it, e.g. ``"z₁ from −3.0 to 3.0 (left to right) · z₂ from −2.5 to
             2.5 (bottom to top)"``.

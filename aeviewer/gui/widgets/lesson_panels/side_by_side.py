@@ -44,8 +44,8 @@ class SideBySidePanel(LessonPanel):
         Parameters
         ----------
         rows : sequence of (str, np.ndarray)
-            Title, e.g. ``"Tied · 82,414 parameters"``, and ``(N, H, W)`` images in [0, 1].
-            An empty sequence empties the panel (its message shows, if any).
+            Title, e.g. ``"Tied · 82,414 parameters"``, and ``(N, H, W)`` or ``(N, H, W, 3)``
+            images in [0, 1]. An empty sequence empties the panel (its message shows, if any).
         """
         self._rows.set_rows(rows)
         self._refresh_message()
