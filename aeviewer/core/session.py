@@ -244,14 +244,14 @@ def _check_arrays(raw: Path) -> None:
             _read_member_header(inner, info, Path("arrays.npz"))
 
 
-_OP_KINDS = ("dense", "flatten", "reshape", "conv2d", "maxpool", "upsample", "activation")
+_RESIZING = ("maxpool", "avgpool", "upsample", "conv2d_transpose")  # factors up to 16
 _MAX_INPUT = 2**22  # values per sample: far above any image this app trains on
 
 
 def _check_history(h: RunHistory) -> None:
     """Refuse now what would fail later in a view: weights that do not fit their layers,
     non-finite numbers, codes of the wrong shape (a damaged or hand-made file)."""
-    from aeviewer.core.inference import ACTIVATIONS
+    from aeviewer.core.inference import ACTIVATIONS, OP_KINDS
 
     idx = h.latent_indices
     if idx is not None and (idx.ndim != 1 or (len(idx) and int(idx.min()) < 0)):
@@ -263,12 +263,19 @@ def _check_history(h: RunHistory) -> None:
         enc, dec = s.encoder, s.decoder
         for m in (enc, dec):
             for op in m.ops:
-                if op.kind not in _OP_KINDS or op.activation not in ACTIVATIONS:
+                if op.kind not in OP_KINDS or op.activation not in ACTIVATIONS:
                     raise ValueError(
                         f"epoch {s.epoch}: unknown layer {op.kind!r}/{op.activation!r}"
                     )
-                if op.kind in ("maxpool", "upsample") and not 1 <= op.shape[0] <= 16:
-                    raise ValueError(f"epoch {s.epoch}: pooling factor {op.shape[0]}")
+                # Sizes, strides and paddings stay small: a hand-made file must not make a
+                # view allocate gigabytes (reshape targets are checked by running it below).
+                geometry = [int(v) for v in op.shape]
+                if op.kind not in ("reshape", "permute") and not all(
+                    0 <= v <= 256 for v in geometry
+                ):
+                    raise ValueError(f"epoch {s.epoch}: layer sizes {tuple(geometry)}")
+                if op.kind in _RESIZING and not all(1 <= v <= 16 for v in geometry[:2]):
+                    raise ValueError(f"epoch {s.epoch}: pooling factor {tuple(geometry[:2])}")
                 if not all(np.all(np.isfinite(w)) for w in op.weights):
                     raise ValueError(f"epoch {s.epoch}: the weights are not finite numbers")
         if math.prod(enc.input_shape) > _MAX_INPUT or not enc.input_shape:
