@@ -208,9 +208,10 @@ def cmd_presets(_: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     configure_tensorflow()
-    from aeviewer.core.persistence import describe, load_model
+    from aeviewer.core.persistence import describe, open_model_files
 
-    print("\n".join(describe(load_model(args.file))))
+    files = [args.file, *([args.decoder_file] if args.decoder_file else [])]
+    print("\n".join(describe(open_model_files(files, split_at=args.split_at))))
     print(f"training device: {training_device()}")
     return 0
 
@@ -224,8 +225,16 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     if not args.out.endswith(".keras"):
         raise CliError(f"--out {args.out}: model files must end in .keras")
-    options = model_options(args)
+    files = tuple(args.model_file or ())
+    if files:
+        _check_model_file_knobs(args)
+    elif args.split_at is not None:
+        raise CliError("--split-at says where to cut a --model-file; give one")
+    options = None if files else model_options(args)
     dataset = load_data(args, seed=args.seed)
+    found = note = ""
+    if files:  # found here too, so that a file or data that cannot work stops before training
+        options, found, note = _user_model_options(args, files, dataset)
     config = TrainingConfig(
         preset=args.model or "stacked",
         options=options,
@@ -233,17 +242,22 @@ def cmd_train(args: argparse.Namespace) -> int:
         seed=args.seed,
         greedy=args.greedy,
         pretrain_epochs=args.pretrain_epochs,
+        model_files=files,
+        split_at=args.split_at,
     )
+    name = "custom" if files else config.preset
     # With --json, stdout carries only the final JSON line; the progress bar goes to stderr.
     out = sys.stderr if args.json else sys.stdout
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(out):
         print(
-            f"Training {config.preset} on {dataset.name}: {dataset.n_train} train, "
+            f"Training {found or config.preset} on {dataset.name}: {dataset.n_train} train, "
             f"{dataset.n_val} validation samples ({dataset.source})"
         )
         if dataset.note:
             print(f"  {dataset.note}")
+        if note:
+            print(f"  {note}")
         trainer = Trainer(dataset, config, ProgressListener())
         report = trainer.run()
     seconds = time.perf_counter() - t0
@@ -260,7 +274,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     hist = trainer.history
     samples = dataset.n_train * max(trainer.epochs_done, 1)
     result = {
-        "model": config.preset,
+        "model": name,
         "dataset": dataset.name,
         "epochs": trainer.epochs_done,
         "train_loss": hist["loss"][-1] if hist.get("loss") else None,
@@ -279,6 +293,59 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"val_mse {quality['mse']:.4f} ({seconds:.1f} s)"
         )
     return 0
+
+
+#: Options that shape a preset: a model file has its own layers, so they cannot apply to it.
+PRESET_KNOBS = (
+    "model",
+    "latent_dim",
+    "hidden",
+    "activation",
+    "coding_activation",
+    "output_activation",
+    "filters",
+    "noise",
+    "noise_std",
+    "dropout_rate",
+    "sparsity",
+    "sparsity_weight",
+    "sparsity_target",
+    "beta",
+)
+
+
+def _check_model_file_knobs(args: argparse.Namespace) -> None:
+    """Refuse preset options beside --model-file (only how it trains can change)."""
+    if len(args.model_file) > 2:
+        raise CliError("--model-file takes one file, or an encoder file and a decoder file")
+    given = [k for k in PRESET_KNOBS if getattr(args, k, None) is not None]
+    if given or args.greedy:
+        flag = "--" + (given[0] if given else "greedy").replace("_", "-")
+        raise CliError(
+            f"{flag} shapes a preset; a --model-file has its own layers (--loss, --optimizer,"
+            " --lr and --batch-size say how it trains)"
+        )
+
+
+def _user_model_options(
+    args: argparse.Namespace, files: tuple[str, ...], dataset: Any
+) -> tuple[Any, str, str]:
+    """How the user's model trains (the file's choices, with the ones given here), and what
+    was found in it, in words; one-line errors for a file or data that cannot work."""
+    from aeviewer.core.user_models import open_user_model
+
+    user = open_user_model(files, split_at=args.split_at)
+    user.check(dataset.input_shape, dataset.name)
+    options = user.training_options(
+        user.options.updated(
+            loss=args.loss,
+            optimizer=args.optimizer,
+            learning_rate=args.lr,
+            batch_size=args.batch_size,
+        )
+    )
+    note = user.training_note if options == user.options else "with the options given"
+    return options, f"your model {user.name} ({user.layout})", note
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -324,9 +391,21 @@ def gui_parser() -> argparse.ArgumentParser:
 
 
 def train_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="aeviewer train", description="Train a preset headless and save it.")
+    p = _Parser(
+        prog="aeviewer train",
+        description="Train a preset headless and save it, or fine-tune your own Keras "
+        "autoencoder (--model-file): the command line is a second way in beside the window.",
+    )
     add_data_arguments(p)
     add_model_arguments(p)
+    p.add_argument(
+        "--model-file",
+        nargs="+",
+        metavar="FILE",
+        help="fine-tune your own model: a .keras or .h5 autoencoder, or an encoder file and a "
+        "decoder file (aeviewer info FILE shows what it finds)",
+    )
+    _add_split_at(p)
     p.add_argument("--epochs", type=_positive_int, default=10, metavar="N")
     p.add_argument("--seed", type=int, default=0, metavar="N")
     p.add_argument(
@@ -346,6 +425,27 @@ def train_parser() -> argparse.ArgumentParser:
     return p
 
 
+def info_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="aeviewer info",
+        description="Describe a model: one aeviewer saved, or your own Keras autoencoder "
+        "(.keras or .h5; or an encoder file and a decoder file): the layout found, input and "
+        "code shapes, parameters and how it would fine-tune.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("decoder_file", nargs="?", metavar="DECODER_FILE")
+    _add_split_at(p)
+    return p
+
+
+def _add_split_at(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--split-at",
+        metavar="LAYER_NAME",
+        help="your model's encoder ends with this layer (when its bottleneck is not clear)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     configure_environment()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -358,9 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _Parser(prog="aeviewer presets", description="List the model presets.").parse_args(rest)
             return cmd_presets(argparse.Namespace())
         if command == "info":
-            p = _Parser(prog="aeviewer info", description="Describe a saved .keras model.")
-            p.add_argument("file", metavar="FILE.keras")
-            return cmd_info(p.parse_args(rest))
+            return cmd_info(info_parser().parse_args(rest))
         if command == "lessons":
             from aeviewer.lessons_cli import cmd_lessons
 

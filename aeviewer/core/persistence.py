@@ -3,9 +3,10 @@
 An aeviewer file is a normal Keras 3 ``.keras`` archive with one more member,
 ``aeviewer.json`` (preset, options, input shape, training history). Loading such a file
 rebuilds the model from the app's own preset code and reads only the weights: nothing in the
-file is deserialised into code. Any other ``.keras`` file (a notebook's
-``Sequential([encoder, decoder])``) goes through ``keras.saving.load_model(safe_mode=True)``,
-which refuses ``Lambda`` layers and other arbitrary code.
+file is deserialised into code. Any other model (a notebook's ``.keras`` or ``.h5`` file, or
+its encoder and decoder files) is opened by :mod:`aeviewer.core.user_models`: its config is
+checked for code first, then ``keras.saving.load_model(safe_mode=True)`` refuses ``Lambda``
+layers and other arbitrary code.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import itertools
 import json
 import math
 import os
+import re
 import stat
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +31,7 @@ from aeviewer.core.models import ModelOptions, conv_plan, describe_shape, get_pr
 
 if TYPE_CHECKING:  # Keras loads on first use, not when an error type is imported
     from aeviewer.core.models import Autoencoder
+    from aeviewer.core.user_models import UserModel
 
 META_NAME = "aeviewer.json"
 WEIGHTS_NAME = "model.weights.h5"
@@ -49,8 +53,12 @@ class ModelFileError(ValueError):
 
 @dataclass
 class LoadedModel:
+    """A loaded model, its ``aeviewer.json`` (history...), and what was found in a user's model
+    (``user``: None for an aeviewer preset)."""
+
     ae: Autoencoder
     meta: dict[str, Any] = field(default_factory=dict)
+    user: UserModel | None = None
 
     @property
     def history(self) -> dict[str, list[float]]:
@@ -203,7 +211,9 @@ def save_model(
     return path
 
 
-def _check_archive(path: Path) -> zipfile.ZipFile:
+def open_archive(path: Path) -> zipfile.ZipFile:
+    """``path`` as an open zip archive, refused in one line when it is not one, is damaged,
+    names an unsafe path or unpacks to more than any model needs."""
     if not path.exists():
         raise ModelFileError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):
@@ -230,30 +240,85 @@ def _check_archive(path: Path) -> zipfile.ZipFile:
     return zf
 
 
+def read_json_member(path: Path, zf: zipfile.ZipFile, name: str, limit: int) -> Any:
+    """The JSON member ``name`` of an archive opened by :func:`open_archive` (one-line errors)."""
+    try:
+        return json.loads(read_member(zf, name, limit).decode("utf-8"))
+    except MemberTooLargeError as exc:
+        raise ModelFileError(f"{path}: {exc}") from None
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        RecursionError,
+        zipfile.BadZipFile,
+        EOFError,
+        zlib.error,
+    ) as exc:
+        raise ModelFileError(f"{path}: unreadable {name} ({exc})") from None
+
+
 def load_model(path: str | os.PathLike[str]) -> LoadedModel:
-    """Load a model saved by aeviewer, or a notebook's autoencoder, safely."""
-    path = Path(path)
-    with _check_archive(path) as zf:
+    """Load a model saved by aeviewer, or any Keras autoencoder a notebook saved, safely."""
+    return open_model_files([path])
+
+
+def open_model_files(
+    paths: Sequence[str | os.PathLike[str]], split_at: str | None = None
+) -> LoadedModel:
+    """The model in ``paths``, safely: a file aeviewer saved from a preset is rebuilt from
+    the preset's code (only its weights are read); anything else, one file or an encoder
+    file and a decoder file, goes through
+    :func:`aeviewer.core.user_models.open_user_model`.
+    """
+    if len(paths) == 1 and split_at is None:
+        loaded = _preset_file(Path(paths[0]))
+        if loaded is not None:
+            return loaded
+    from aeviewer.core.user_models import open_user_model
+
+    user = open_user_model(paths, split_at=split_at)
+    return LoadedModel(user.ae, {"preset": "custom", **user.meta}, user=user)
+
+
+def _preset_file(path: Path) -> LoadedModel | None:
+    """The model of a file aeviewer saved from a preset, else None (a notebook's file)."""
+    if path.is_dir() or not zipfile.is_zipfile(path):
+        return None
+    with open_archive(path) as zf:
         names = set(zf.namelist())
-        if META_NAME in names:
-            try:
-                meta = json.loads(read_member(zf, META_NAME, MAX_META_BYTES).decode("utf-8"))
-            except MemberTooLargeError as exc:
-                raise ModelFileError(f"{path}: {exc}") from None
-            except (
-                ValueError,
-                UnicodeDecodeError,
-                RecursionError,
-                zipfile.BadZipFile,
-                EOFError,
-                zlib.error,
-            ) as exc:
-                raise ModelFileError(f"{path}: unreadable {META_NAME} ({exc})") from None
-            if WEIGHTS_NAME not in names:
-                raise ModelFileError(f"{path}: no weights inside")
-            return LoadedModel(_rebuild(path, meta, zf), meta)
-        _check_foreign_config(path, zf, names)
-    return LoadedModel(_load_foreign(path), {"preset": "custom"})
+        if META_NAME not in names:
+            return None
+        meta = read_json_member(path, zf, META_NAME, MAX_META_BYTES)
+        if isinstance(meta, dict) and meta.get("preset") == "custom":
+            return None  # a notebook model aeviewer fine-tuned: found like any other
+        if WEIGHTS_NAME not in names:
+            raise ModelFileError(f"{path}: no weights inside")
+        return LoadedModel(_rebuild(path, meta, zf), meta)
+
+
+def load_keras_file(path: Path, known: dict[str, Any] | None = None) -> Any:
+    """Keras' own loading of a file whose config was checked, in safe mode (no ``Lambda``,
+    no code), uncompiled, with ``known`` (aeviewer's own classes for names in the file);
+    any failure as one line naming the file."""
+    import keras
+
+    try:
+        return keras.saving.load_model(path, safe_mode=True, compile=False, custom_objects=known)
+    except Exception as exc:
+        text = str(exc)
+        if "lambda" in text.lower() or "safe_mode" in text:
+            raise ModelFileError(
+                f"{path}: holds a Lambda layer or other code; refusing to run it (safe mode)"
+            ) from None
+        unknown = re.search(r"(?:Unknown layer|Could not locate class):? '([^']+)'", text)
+        if unknown:
+            from aeviewer.core.user_models.safety import SEPARATE_PARTS
+
+            raise ModelFileError(
+                f"{path}: uses the layer class {unknown[1]}, which aeviewer does not know "
+                f"(safe mode: no code from a file runs): {SEPARATE_PARTS}"
+            ) from None
+        raise ModelFileError(f"{path}: cannot load this model ({first_line(exc, 200)})") from None
 
 
 def _rebuild(path: Path, meta: dict[str, Any], zf: zipfile.ZipFile) -> Autoencoder:
@@ -302,123 +367,12 @@ def weights_limit(ae: Autoencoder) -> int:
     return 8 * values + 64 * 1024 * len(variables) + (1 << 20)
 
 
-#: Modules a config may name: Keras' own (Keras then only takes layers, losses and the like,
-#: never its file or loading helpers), and Keras' "builtins" for functions it looks up by
-#: name in its own modules. aeviewer's layers are looked up by their registered name.
-_KERAS_ROOTS = ("keras",)
-#: Names that are code or file access, whatever module a config puts them in.
-_CODE_NAMES = frozenset(
-    {
-        "Lambda",
-        "__lambda__",
-        "TFSMLayer",
-        "get_file",
-        "load_model",
-        "load_weights",
-        "enable_unsafe_deserialization",
-        "set_global_attribute",
-        "eval",
-        "exec",
-        "compile",
-        "__import__",
-        "open",
-        "system",
-        "popen",
-        "Popen",
-    }
-)
-
-
-def _check_foreign_config(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
-    """Before Keras reads a foreign ``config.json``, refuse one naming anything but Keras'
-    own objects: safe mode has been bypassed through such names before (CVE-2025-1550,
-    CVE-2025-8747, fixed in the Keras this app requires), and nothing in a model file should
-    import a module or call a function of its choice."""
-    if "config.json" not in names:
-        raise ModelFileError(f"{path}: not a Keras model file (no config.json inside)")
-    try:
-        config = json.loads(read_member(zf, "config.json", MAX_CONFIG_BYTES).decode("utf-8"))
-    except MemberTooLargeError as exc:
-        raise ModelFileError(f"{path}: {exc}") from None
-    except (ValueError, UnicodeDecodeError, RecursionError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelFileError(f"{path}: unreadable config.json ({exc})") from None
-    stack: list[Any] = [config]
-    while stack:  # a loop, not recursion: a hostile file may nest thousands deep
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
-        stack.extend(node.values())
-        if "class_name" not in node and "module" not in node:
-            continue
-        what = _foreign_object(node)
-        if what is not None:
-            if "Lambda" in what or "lambda" in what:
-                raise ModelFileError(
-                    f"{path}: holds a Lambda layer or other code; refusing to run it (safe mode)"
-                )
-            raise ModelFileError(
-                f"{path}: names {what[:80]}, which is not a Keras layer or function; "
-                "refusing to load code from a model file (safe mode)"
-            )
-
-
-def _foreign_object(node: dict[str, Any]) -> str | None:
-    """``module.name`` of a serialised object that is not Keras' own, else None."""
-    module, name = node.get("module"), node.get("class_name")
-    registered, inner = node.get("registered_name"), node.get("config")
-    if not isinstance(name, str) or not isinstance(module, (str, type(None))):
-        return f"{module!r}.{name!r}"
-    target = inner if name == "function" and isinstance(inner, str) else name
-    label = f"{module}.{target}" if module else target
-    if target in _CODE_NAMES or name in _CODE_NAMES:
-        return label
-    if module is None:  # only objects registered with Keras resolve without a module
-        return None
-    root = module.split(".")[0]
-    if root in _KERAS_ROOTS:
-        return None
-    if root == "builtins" and name == "function":
-        return None  # Keras looks the name up in its own modules only
-    if root == "aeviewer" and isinstance(registered, str) and registered.startswith("aeviewer>"):
-        return None
-    return label
-
-
-def _load_foreign(path: Path) -> Autoencoder:
-    import keras
-
-    from aeviewer.core.models.autoencoder import Autoencoder, make_optimizer
-
-    try:
-        model = keras.saving.load_model(path, safe_mode=True, compile=False)
-    except Exception as exc:
-        text = str(exc)
-        if "lambda" in text.lower() or "safe_mode" in text:
-            raise ModelFileError(
-                f"{path}: holds a Lambda layer or other code; refusing to run it (safe mode)"
-            ) from None
-        raise ModelFileError(f"{path}: cannot load this model ({first_line(exc, 200)})") from None
-    try:
-        encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
-    except ValueError:
-        raise ModelFileError(
-            f"{path}: found no sub-models named 'encoder' and 'decoder' (the course's "
-            "Sequential([encoder, decoder]) layout)"
-        ) from None
-    shape = tuple(int(s) for s in encoder.input_shape[1:])
-    latent = int(decoder.input_shape[-1])
-    options = ModelOptions(latent_dim=latent, hidden=(), loss="mse", output_activation="linear")
-    model.compile(optimizer=make_optimizer(options), loss="mse")
-    return Autoencoder("custom", options, shape, encoder, decoder, model)
-
-
 def describe(loaded: LoadedModel) -> list[str]:
     """Human lines for ``aeviewer info``."""
-    ae, meta = loaded.ae, loaded.meta
-    title = get_preset(ae.preset).title if ae.preset != "custom" else "custom (notebook model)"
+    ae = loaded.ae
+    if loaded.user is not None:
+        return loaded.user.describe() + _history_lines(loaded)
+    title = get_preset(ae.preset).title
     o = ae.options
     lines = [
         f"model:        {ae.preset} ({title})",
@@ -426,19 +380,21 @@ def describe(loaded: LoadedModel) -> list[str]:
         f"latent dim:   {o.latent_dim}",
         f"parameters:   {ae.count_params():,}",
     ]
-    if ae.preset != "custom":
-        convolutional = get_preset(ae.preset).convolutional
-        if convolutional:  # the filters of the levels this image size has
-            h, w = ae.input_shape[:2]
-            body = f"filters {list(conv_plan(h, w, o.filters).filters)}"
-        else:
-            body = f"hidden {list(o.hidden)}"
-        lines += [
-            f"layers:       {body}, {o.activation}, output {o.output_activation}",
-            f"training:     {o.loss} loss, {o.optimizer} lr {o.learning_rate:g}, "
-            f"batch {o.batch_size}",
-        ]
-    hist = loaded.history
+    if get_preset(ae.preset).convolutional:  # the filters of the levels this image size has
+        h, w = ae.input_shape[:2]
+        body = f"filters {list(conv_plan(h, w, o.filters).filters)}"
+    else:
+        body = f"hidden {list(o.hidden)}"
+    lines += [
+        f"layers:       {body}, {o.activation}, output {o.output_activation}",
+        f"training:     {o.loss} loss, {o.optimizer} lr {o.learning_rate:g}, batch {o.batch_size}",
+    ]
+    return lines + _history_lines(loaded)
+
+
+def _history_lines(loaded: LoadedModel) -> list[str]:
+    lines: list[str] = []
+    hist, meta = loaded.history, loaded.meta
     if hist.get("loss"):
         last = {k: v[-1] for k, v in hist.items() if v and ":" not in k}
         lines.append(f"epochs:       {len(hist['loss'])}")

@@ -166,8 +166,14 @@ class Trainer:
 
             keras.utils.set_random_seed(self.config.seed)
             cfg, shape = self.config, self.dataset.input_shape
-            self._warm = lend_model(self, cfg.preset, shape, cfg.model_options(), cfg.jit_compile)
-            self.ae = self._warm.ae  # a kept model has the new one's initial weights
+            if cfg.model_files:  # a user's model, opened on this thread (no warm pool)
+                from aeviewer.core.user_models import open_for_training
+
+                self.ae = open_for_training(cfg, shape)
+            else:
+                options = cfg.model_options()
+                self._warm = lend_model(self, cfg.preset, shape, options, cfg.jit_compile)
+                self.ae = self._warm.ae  # a kept model has the new one's initial weights
         return self.ae
 
     def use_xla(self) -> bool:

@@ -144,7 +144,8 @@ def test_options_on_data_that_needs_none_change_nothing(tmp_path: Path) -> None:
     x = RNG.integers(0, 256, (10, 16, 16), dtype=np.uint8)
     np.savez(tmp_path / "g.npz", x_train=x, x_test=x[:2])
     ds = load_dataset(path=tmp_path / "g.npz", grey=True, image_size=16)
-    assert ds.input_shape == (16, 16) and ds.note == "no y_train in it: all points one colour, no legend"
+    assert ds.input_shape == (16, 16)
+    assert ds.note == "no y_train in it: all points one colour, no legend"
     np.testing.assert_array_equal(ds.x_val, x[:2] / np.float32(255))
 
 

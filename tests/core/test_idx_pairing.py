@@ -81,7 +81,8 @@ def test_no_labels_beside_it_says_so(tmp_path: Path, gz: bool) -> None:
     ds = load_dataset(path=f)
     assert not ds.is_labelled and ds.class_names == ()
     assert ds.note == (
-        "no labels beside it (looked for train-labels-idx1-ubyte[.gz]): all points one colour, no legend"
+        "no labels beside it (looked for train-labels-idx1-ubyte[.gz]):"
+        " all points one colour, no legend"
     )
 
 

@@ -132,7 +132,10 @@ def _load_idx_file(p: Path, resized: bool) -> Dataset:
         if labels is not None:
             note = f"labels from {labels.name}"
         elif partner is not None:
-            note = f"no labels beside it (looked for {partner.looked_for}): all points one colour, no legend"
+            note = (
+                f"no labels beside it (looked for {partner.looked_for}):"
+                " all points one colour, no legend"
+            )
         else:
             note = (
                 "unlabelled (labels are found beside files named X-images-idx3-ubyte):"
