@@ -55,6 +55,10 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.size or scripted:  # screenshots the size of a common projector, everywhere
         window.resize(*(args.size or SCREENSHOT_SIZE))
     window.show()
+    if getattr(args, "files", None):  # aeviewer FILE: a model or a session
+        from aeviewer.gui.drops import open_files
+
+        open_files(window, args.files, getattr(args, "split_at", None))
     run_window_hook(window)
     code = {"value": 0}
 

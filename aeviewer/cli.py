@@ -362,6 +362,18 @@ def gui_parser() -> argparse.ArgumentParser:
         + ", ".join(COMMANDS)
         + " (aeviewer COMMAND --help).",
     )
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="open a model (.keras or .h5; or an encoder file and a decoder file) or a "
+        "session (.aevsession)",
+    )
+    p.add_argument(
+        "--split-at",
+        metavar="LAYER",
+        help="with a model FILE: the layer its encoder ends with, when the bottleneck is unclear",
+    )
     add_data_arguments(p)
     from aeviewer.core.models import PRESETS
 

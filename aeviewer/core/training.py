@@ -194,6 +194,8 @@ class Trainer:
             if not self._started:  # a continued run keeps the model the listener knows
                 self._started = True
                 self.listener.on_start(ae, self.config)
+                if self.config.model_files:  # a trained model: its latent space before any step
+                    self._publish_latent(0)
             targets = stage_targets(ae, self.dataset, self.config)
             for target in targets:
                 if len(targets) > 1:

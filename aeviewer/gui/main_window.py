@@ -39,7 +39,9 @@ from aeviewer.gui.controllers.run import RunController
 from aeviewer.gui.controllers.samples import SamplesController
 from aeviewer.gui.controllers.sessions import SessionsController
 from aeviewer.gui.controllers.time_machine import TimeMachineController
+from aeviewer.gui.controllers.user_model import UserModelController
 from aeviewer.gui.docks import build_docks
+from aeviewer.gui.drops import DropOpener
 from aeviewer.gui.input_gate import InputGate
 from aeviewer.gui.layout import DockLayout
 from aeviewer.gui.menus import Menus
@@ -94,6 +96,8 @@ class MainWindow(QMainWindow):
         self.time_machine = TimeMachineController(self)
         self.lessons = LessonController(self)
         self.sessions = SessionsController(self)
+        self.user_model = UserModelController(self)
+        self.drops = DropOpener(self)  # models, sessions and pictures dropped on the window
         self.exports = ExportsController(self)
         self.presenter = Presenter(self)
         build_docks(self)
@@ -192,6 +196,7 @@ class MainWindow(QMainWindow):
         c.speed_changed.connect(run.set_speed)
         c.open_data_requested.connect(self.data.open_requested)
         c.dataset_changed.connect(self.data.on_choice_changed)
+        c.preset_changed.connect(self.user_model.close)  # a preset chosen: back to presets
         c.dataset_changed.connect(run.on_settings_changed)
         c.model_settings_changed.connect(run.on_settings_changed)
         c.hint_changed.connect(self._on_hint_changed)

@@ -63,6 +63,7 @@ class Menus:
         self.action(file, "Open data…", open_data, "Ctrl+O", args=())
         # A native file dialog picks files only: folders (IDX files, class sub-folders) here.
         self.action(file, "Open data folder…", open_data, args=(True,))
+        self.action(file, "Open model…", w.user_model.open_dialog, "Ctrl+M")
         self.action(file, "Open session…", sessions.open_dialog, "Ctrl+Shift+O")
         self.action(file, "Save session…", sessions.save_dialog, "Ctrl+S")
         self.action(file, "Open last autosave", sessions.open_last)

@@ -60,4 +60,3 @@ def default_geometry(window: QMainWindow) -> None:
         area.x() + (area.width() - window.width()) // 2,
         area.y() + (area.height() - window.height()) // 2,
     )
-

@@ -74,6 +74,8 @@ class RunController(QObject):
             # A finished run whose model the panel no longer asks for is plainly the last one.
             stale = self.state == "finished" and self.finish is not None and not self.continues()
             parts.append(f"Previous run: {self._progress}" if stale else self._progress)
+        if self.w.user_model.opened is not None:
+            parts.append(f"your model: {self.w.user_model.opened.name}")
         if self.w.data.dataset is not None:
             d = self.w.data.dataset
             parts.append(f"{d.name}: {d.n_train:,} train / {d.n_val:,} validation")
@@ -111,7 +113,8 @@ class RunController(QObject):
             if s.extra:
                 opts = opts.updated(**{s.extra[0]: s.extra[1]})
             opts.validate()
-            if preset.convolutional and not ds.is_image:
+            user = self.w.user_model.opened  # a user's model: its file shapes the model
+            if preset.convolutional and not ds.is_image and user is None:
                 raise OptionsError(f"the {s.preset} preset needs an image data set")
         except (DatasetError, OptionsError) as exc:
             self.w.show_error(str(exc))
@@ -122,17 +125,19 @@ class RunController(QObject):
         self.w.loss_plot.set_smoothing(max(0.0, 1.0 - 8.0 / batches))  # about 1/8 epoch
         config = TrainingConfig(
             preset=s.preset,
-            options=opts,
+            options=None if user else opts,  # None: the file's loss and optimizer
             epochs=s.epochs,
             snapshot_interval=SNAPSHOT_INTERVAL,
             live_latent_size=min(LIVE_LATENT, ds.n_val),
             latent_sample_size=SCATTER_CODES,
             greedy=bool(
-                self.w.lessons.lesson
+                user is None
+                and self.w.lessons.lesson
                 and self.w.lessons.lesson.greedy
                 and s.preset == self.w.lessons.lesson.preset
             ),
             pretrain_epochs=2,
+            **self.w.user_model.config_fields(),
         )
         self.epochs_total = s.epochs
         self.w.time_machine.new_history(
@@ -148,7 +153,8 @@ class RunController(QObject):
                 "greedy": config.greedy,
                 "lesson": self.w.lessons.lesson.name if self.w.lessons.lesson else None,
                 "dataset_name": ds.name,
-                "variational": get_preset(s.preset).variational,
+                "variational": user.variational if user else preset.variational,
+                **self.w.user_model.config_fields(),
             }
         )
         self.trainer = self.w.worker.make_trainer(ds, config, start_paused=paused)
@@ -164,7 +170,9 @@ class RunController(QObject):
         """What makes a run's model: its data, preset, code size, knob and lesson. The epochs,
         batch size, learning rate and speed may change between Starts of one run."""
         lesson = self.w.lessons.lesson.name if self.w.lessons.lesson else None
-        return (self.w.data.selection_key(s), s.preset, s.latent_dim, s.extra, lesson)
+        user = self.w.user_model.opened
+        model = (user.paths, user.split_at) if user else (s.preset, s.latent_dim, s.extra)
+        return (self.w.data.selection_key(s), model, lesson)
 
     def continues(self) -> bool:
         """Whether Start (Space, Step) trains the finished or stopped run on, rather than a
@@ -288,7 +296,11 @@ class RunController(QObject):
     def on_model_built(self, info: dict) -> None:
         self.model_info = dict(info)
         self.variational = bool(info["variational"])
-        title = get_preset(info["preset"]).title
+        user = self.w.user_model.opened
+        if info["preset"] == "custom" and user is not None:
+            title = f"your model {user.name} ({user.layout})"
+        else:
+            title = get_preset(info["preset"]).title
         self.w.setWindowTitle(f"aeviewer: {title}, {info['params']:,} parameters")
 
     @Slot(str, str)

@@ -30,6 +30,7 @@ from aeviewer.core.models import PRESETS, get_preset
 
 DATASETS = tuple(DATASET_TITLES.items())  # (key, title) in the data set box
 
+_MODEL_FILE_PREFIX = "Your model: "
 MAX_DELAY = 0.5  # seconds per batch at the slowest speed
 
 
@@ -390,6 +391,22 @@ class ControlPanel(QWidget):
         i = self.preset_combo.findData(name)
         if i >= 0:
             self.preset_combo.setCurrentIndex(i)
+
+    def set_model_file(self, name: str | None) -> None:
+        """A user's model file: shown and chosen in the preset box as its own entry (its data
+        is the preset chosen before, so the panel's other settings keep meaning); ``None``
+        takes it out. Choosing any preset then emits ``preset_changed``."""
+        i = self.preset_combo.findText(_MODEL_FILE_PREFIX, Qt.MatchFlag.MatchStartsWith)
+        self.preset_combo.blockSignals(True)
+        if i >= 0:
+            current = self.preset_combo.currentIndex()
+            self.preset_combo.removeItem(i)
+            if current == i:
+                self.preset_combo.setCurrentIndex(self.preset_combo.findData(self.preset()))
+        if name:
+            self.preset_combo.addItem(f"{_MODEL_FILE_PREFIX}{name}", self.preset())
+            self.preset_combo.setCurrentIndex(self.preset_combo.count() - 1)
+        self.preset_combo.blockSignals(False)
 
     def set_dataset(self, key: str) -> None:
         i = self.dataset_combo.findData(key)
