@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from pathlib import Path
 
-import h5py
 import keras
 import numpy as np
 import pytest
 from keras import layers as L
-from notebook_models import LAYOUTS, NotebookModel
+from notebook_models import LAYOUTS, REFUSED, NotebookModel
 
 from aeviewer.cli import main
 from aeviewer.core.datasets import Dataset, load_dataset
@@ -211,93 +209,6 @@ def test_a_graph_that_is_no_chain_needs_split_at_through_every_path(tmp_path: Pa
         open_user_model([path], split_at="nope")
 
 
-@keras.saving.register_keras_serializable(package="notebook")
-class Doubler(L.Layer):
-    """A notebook's own layer class."""
-
-    def call(self, x: object) -> object:
-        return x * 2.0  # type: ignore[operator]
-
-
-def _classifier(d: Path) -> Path:
-    model = keras.Sequential([keras.Input((28, 28)), L.Flatten(), L.Dense(10, "softmax")])
-    model.save(d / "classifier.keras")
-    return d / "classifier.keras"
-
-
-def _lambda(d: Path, suffix: str = ".keras") -> Path:
-    model = keras.Sequential(
-        [keras.Input((784,)), L.Dense(8), L.Lambda(lambda t: t * 2), L.Dense(784)]
-    )
-    model.save(d / f"lambda{suffix}")
-    return d / f"lambda{suffix}"
-
-
-def _custom_class(d: Path) -> Path:
-    keras.Sequential([keras.Input((784,)), L.Dense(8), Doubler(), L.Dense(784)]).save(
-        d / "custom.keras"
-    )
-    return d / "custom.keras"
-
-
-def _rename_doubler(text: str) -> str:
-    """The class as a notebook's ``__main__`` saves it: no module, unknown to this process."""
-    config = json.loads(text)
-    for layer in config["config"]["layers"]:
-        if layer["class_name"] == "Doubler":
-            layer.update(class_name="NotebookScaler", module=None, registered_name="Scaler")
-    return json.dumps(config)
-
-
-def _notebook_class(d: Path) -> Path:
-    src = _custom_class(d)
-    path = d / "notebook_class.keras"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w") as zout:
-        for name in zin.namelist():
-            data = zin.read(name)
-            zout.writestr(name, _rename_doubler(data.decode()) if name == "config.json" else data)
-    src.unlink()
-    return path
-
-
-def _notebook_class_h5(d: Path) -> Path:
-    path = d / "notebook_class.h5"
-    keras.Sequential([keras.Input((784,)), L.Dense(8), Doubler(), L.Dense(784)]).save(path)
-    with h5py.File(path, "r+") as f:
-        text = f.attrs["model_config"]
-        f.attrs["model_config"] = str(text).replace("notebook>Doubler", "NotebookScaler")
-    return path
-
-
-def _saved_model_folder(d: Path) -> Path:
-    folder = d / "exported"
-    (folder / "variables").mkdir(parents=True)
-    (folder / "saved_model.pb").write_bytes(b"\x08\x01")
-    return folder
-
-
-def _text(d: Path) -> Path:
-    (d / "notes.keras").write_text("my autoencoder")
-    return d / "notes.keras"
-
-
-def _weights_only(d: Path) -> Path:
-    model = keras.Sequential([keras.Input((4,)), L.Dense(2), L.Dense(4)])
-    model.save_weights(d / "ae.weights.h5")
-    return d / "ae.weights.h5"
-
-
-REFUSED = {
-    "classifier": (_classifier, "outputs 10 values for 784 inputs: a classifier"),
-    "Lambda": (_lambda, "Lambda"),
-    "Lambda in .h5": (lambda d: _lambda(d, ".h5"), "Lambda"),
-    "custom class": (_custom_class, "Doubler"),
-    "notebook class": (_notebook_class, "NotebookScaler"),
-    "notebook class in .h5": (_notebook_class_h5, "NotebookScaler"),
-    "SavedModel folder": (_saved_model_folder, "SavedModel folder"),
-    "text file": (_text, "model.save('model.keras')"),
-    "weights only": (_weights_only, "weights only"),
-}
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
