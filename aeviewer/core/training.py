@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 CHUNK_MAX = 16  # batches per compiled call at full speed
 CHUNK_SECONDS = 0.02  # ...and about this long at most, so stop and pause stay immediate
 CHUNK_BYTES = 8 << 20  # ...and this much input at most (large batches run one per call)
+LIVE_SHARE = 0.05  # the most of the training time that live snapshots and codes may take
 
 
 class NonFiniteLossError(RuntimeError):
@@ -100,6 +101,7 @@ class Trainer:
         # those of each published snapshot, so after the stop the model is what the views show.
         self._good: tuple[list[np.ndarray], int, int] | None = None
         self._last_snapshot = 0.0
+        self._live_wait = config.snapshot_interval  # grows for models whose live views cost
         self._heap = HeapTrimmer()
         self._encode_fn: Any = None
         self._warm: WarmModel | None = None
@@ -250,6 +252,7 @@ class Trainer:
         full = n // bs  # batches of exactly ``bs`` samples; a smaller last one runs alone
         cap = max(1, min(CHUNK_MAX, CHUNK_BYTES // (bs * x[:1].nbytes or 1)))
         buf = np.empty((cap, bs, *x.shape[1:]), np.float32)  # one shape: one compiled loop
+        fixed_shape = self.use_xla()
         per_batch = math.inf  # seconds, measured: sizes the chunks
         rng = np.random.default_rng(self.config.seed + 7919 * (self.epochs_done + 1))
         first = self.epochs_done + 1 if main else 1  # a continued run numbers its epochs on
@@ -272,7 +275,9 @@ class Trainer:
                     count = max(1, min(allowed, full - b, cap, int(CHUNK_SECONDS / per_batch)))
                     idx = perm[b * bs : (b + count) * bs]
                     np.take(x, idx, axis=0, out=buf[:count].reshape(count * bs, *x.shape[1:]))
-                    xs = buf
+                    # XLA compiles per shape, so its loop always gets the whole buffer; without
+                    # XLA only the batches run are copied into TensorFlow (conv on photos: 8 MB).
+                    xs = buf if fixed_shape else buf[:count]
                 else:
                     count = 1
                     xs = x[perm[b * bs :]][None]
@@ -299,11 +304,17 @@ class Trainer:
                 b += done
                 if main and self.config.snapshot_interval > 0:
                     now = time.perf_counter()
-                    if now - self._last_snapshot >= self.config.snapshot_interval:
-                        self._last_snapshot = now
+                    if now - self._last_snapshot >= self._live_wait:
                         self._publish_weights(epoch)
                         if self.config.live_latent_size > 0:
                             self._publish_latent(epoch, live=True)
+                        self._last_snapshot = time.perf_counter()
+                        # A heavy model's live views come less often, never more than
+                        # LIVE_SHARE of the training time (a conv model on colour photos).
+                        cost = self._last_snapshot - now
+                        self._live_wait = max(
+                            self.config.snapshot_interval, cost * (1 - LIVE_SHARE) / LIVE_SHARE
+                        )
                 self._c.wait_delay()
             if seen == 0:
                 return

@@ -13,6 +13,7 @@ from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.models import PRESETS, Autoencoder, build_autoencoder, get_preset
 from aeviewer.core.training import (
     CHUNK_MAX,
+    LIVE_SHARE,
     BatchReport,
     EpochReport,
     FinishReport,
@@ -306,6 +307,29 @@ def test_batch_reports_are_throttled(digits_small: Dataset) -> None:
     assert len(rec.batches) == batches // 3
     assert all(b.batch % 3 == 0 for b in rec.batches)
     assert rec.batches[-1].samples_per_s > 0
+
+
+def test_live_snapshots_of_a_costly_model_take_a_bounded_share_of_the_run(
+    digits_small: Dataset,
+) -> None:
+    """Live snapshots are asked for every millisecond; each costs 20 ms here (as encoding a
+    conv model's codes can): they come less often, within about LIVE_SHARE of the time."""
+
+    class Slow(Recorder):
+        def on_weights(self, snapshot) -> None:
+            super().on_weights(snapshot)
+            time.sleep(0.02)
+
+    rec = Slow()
+    config = TrainingConfig(epochs=5, snapshot_interval=0.001, seed=0)
+    trainer = Trainer(digits_small, config, rec)
+    trainer.set_batch_delay(0.02)  # a run of a second or more: many chances to publish
+    t0 = time.perf_counter()
+    trainer.run()
+    elapsed = time.perf_counter() - t0
+    live = len(rec.snapshots) - 5  # the epoch-end snapshots are always sent
+    assert live >= 1  # still live, only less often
+    assert live * 0.02 <= 2 * LIVE_SHARE * elapsed + 0.02
 
 
 def test_batch_delay_slows_training(digits_small: Dataset) -> None:
