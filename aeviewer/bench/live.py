@@ -8,9 +8,9 @@ at epoch ends). After the first epoch (compilation) it measures, in turn:
 2. clicks on the latent view, real QMouseEvents on the plot's viewport, from the moment of
    the click to the decoded image set in the preview (``decode_p95_ms``);
 3. strokes on the canvas, mouse moves with the left button held, from the moment of the move
-   to the reconstruction tile's next paint, i.e. shown (``canvas_p95_ms``);
-4. resident memory from the end of the first epoch until the session has trained for the
-   memory duration (``rss_growth_mb``), and what the time machine keeps on disk meanwhile.
+   to the reconstruction tile's next paint, i.e. shown (``canvas_p95_ms``).
+
+Memory over minutes of such training is ``live_full``'s (the MNIST-shaped 60k set).
 
 Clicks and strokes come from a plain Python thread at random moments, whatever the GUI thread
 is doing, as a user's do: each is a queued signal (a posted event) that waits in the GUI
@@ -40,7 +40,6 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from aeviewer.bench import qt
-from aeviewer.bench.history_usage import SPILL_PREFIX, history_mb, spill_note
 from aeviewer.bench.report import Results, percentile
 from aeviewer.bench.timed_input import (
     Feeder,
@@ -52,30 +51,28 @@ from aeviewer.bench.timed_input import (
     post_steps,
     send_timed,
 )
-from aeviewer.core.memory import rss_mb
 
 if TYPE_CHECKING:
     from aeviewer.bench.data import BenchData
     from aeviewer.gui.main_window import MainWindow
 
 __all__ = [
-    "RSS_WINDOW_S",
-    "SPILL_PREFIX",
     "TICK_MS",
     "Feeder",
     "LiveSettings",
     "Step",
     "TileWatch",
     "Trial",
+    "clicks_on_latent",
     "drive",
     "merge_if_queued",
     "post_steps",
     "run",
     "send_timed",
+    "strokes_on_canvas",
 ]
 
 TICK_MS = 16
-RSS_WINDOW_S = 60  # each end of the memory growth: the median of this many seconds
 
 
 @dataclass
@@ -88,7 +85,6 @@ class LiveSettings:
     moves: int = 200
     move_gap_ms: tuple[float, float] = (8.0, 30.0)  # between moves: 33-125 per second
     moves_per_digit: int = 40
-    memory_s: float = 120.0
 
 
 def run(data: BenchData, results: Results, s: LiveSettings) -> None:
@@ -106,17 +102,6 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     window.live.epoch_shown.connect(epochs_seen.append)
     qt.start_training(window, s.preset, epochs=1000)
     qt.wait_until(lambda: len(epochs_seen) >= 1, 300, what="the first epoch")
-    # Resident memory once a second from here. It swings by 30-70 MB between the heap's trims
-    # (every 5 s at an epoch end, core/memory.py): each end of the growth is the median of a
-    # minute of samples (a quarter of a shorter run), a dozen swings. A median of 5 s, one
-    # swing, lands anywhere in it: a 10-minute run gave 66.3 MB that way, while another of
-    # the same code grew 16 MB by one-minute medians (its lowest samples 5 MB).
-    rss: list[float] = [rss_mb()]
-    sampler = QTimer()
-    sampler.timeout.connect(lambda: rss.append(rss_mb()))
-    sampler.start(1000)
-    t0, hist0 = time.monotonic(), history_mb(window)
-    parts0 = rss_mb("RssAnon"), rss_mb("RssFile")
     where = f"{s.preset} on {data.label}, window {qt.WINDOW_SIZE[0]}x{qt.WINDOW_SIZE[1]}"
 
     late = _lateness(window, s.lateness_s)
@@ -128,46 +113,10 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
         f"{where}; p50 {percentile(late, 50):.1f} ms; {batches} batches plotted",
     )
 
-    phases = [rss_mb()]  # at the end of each phase: where the growth happens
-    clicks = _clicks(window, s)
+    clicks = clicks_on_latent(window, s)
     _set_latency(results, "decode_p95_ms", clicks, "set_at", "clicks", "the decoded image set")
-    phases.append(rss_mb())
-    moves = _strokes(window, s)
+    moves = strokes_on_canvas(window, s)
     _set_latency(results, "canvas_p95_ms", moves, "shown_at", "moves", "the reconstruction painted")
-    phases.append(rss_mb())
-
-    restarts = 0
-    while time.monotonic() - t0 < s.memory_s:
-        if window.run.state == "finished":  # a lecturer presses Start again
-            qt.start_training(window, s.preset, epochs=1000)
-            restarts += 1
-        qt.run_for(min(2.0, max(0.05, s.memory_s - (time.monotonic() - t0))))
-    sampler.stop()
-    rss.append(rss_mb())
-    span = max(5, min(RSS_WINDOW_S, len(rss) // 4))  # samples, one a second
-    first, last = rss[1 : 1 + span] or rss[:1], rss[-span:]
-    rss0, end = float(np.median(first)), float(np.median(last))
-    anon, files = rss_mb("RssAnon") - parts0[0], rss_mb("RssFile") - parts0[1]
-    minutes = (time.monotonic() - t0) / 60
-    hist1 = history_mb(window)
-    held = (
-        f"; the time machine's history in memory grew {hist1 - hist0:.0f} MB of it"
-        if hist0 is not None and hist1 is not None
-        else ""
-    )
-    steps = [b - a for a, b in itertools.pairwise([rss0, *phases, end])]
-    results.set(
-        "rss_growth_mb",
-        end - rss0,
-        f"{minutes:.1f} min of live training{' (10 with --long)' if s.memory_s < 600 else ''}: "
-        f"{rss0:.0f} -> {end:.0f} MB (peak {max(rss):.0f}; medians of the first and last {span} s "
-        f"after epoch 1; their lowest, after a trim: {min(first):.0f} -> {min(last):.0f}; heap "
-        f"{anon:+.0f}, mapped files {files:+.0f} at the end; by phase (single samples): "
-        f"timer {steps[0]:+.0f}, clicks {steps[1]:+.0f}, strokes {steps[2]:+.0f}, the rest "
-        f"{steps[3]:+.0f}), "
-        f"{len(epochs_seen)} epochs{f', {restarts} restarts' if restarts else ''}{held}; "
-        f"{spill_note(window)}",
-    )
 
 
 def _lateness(window: MainWindow, seconds: float) -> list[float]:
@@ -232,7 +181,8 @@ def _uniform(rng: np.random.Generator, ms: tuple[float, float]) -> float:
     return float(rng.uniform(*ms)) / 1000
 
 
-def _clicks(window: MainWindow, s: LiveSettings) -> list[Trial]:
+def clicks_on_latent(window: MainWindow, s: LiveSettings) -> list[Trial]:
+    """``s.clicks`` timed clicks at random places of the latent view while it trains."""
     view = window.latent_view
     plot = view.plot_widget
     port = plot.viewport()
@@ -284,7 +234,9 @@ def _clicks(window: MainWindow, s: LiveSettings) -> list[Trial]:
         watch.close()
 
 
-def _strokes(window: MainWindow, s: LiveSettings) -> list[Trial]:
+def strokes_on_canvas(window: MainWindow, s: LiveSettings) -> list[Trial]:
+    """``s.moves`` timed pen moves on the drawing canvas, a new digit every
+    ``s.moves_per_digit``."""
     canvas = window.canvas_panel.canvas
     rect = canvas.canvas_rect()
     rng = np.random.default_rng(1)

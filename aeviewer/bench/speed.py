@@ -42,7 +42,7 @@ def run(data: BenchData, results: Results, s: SpeedSettings) -> None:
                 fit_rates.append(fit_rate(data, preset, s.epochs))
                 app_rates.append(app_rate(window, data, preset, s.epochs))
             fit, app = median(fit_rates), median(app_rates)
-            bs = _options(preset).batch_size
+            bs = preset_options(preset).batch_size
             results.set(
                 f"train_speedup_{preset}",
                 app / fit,
@@ -57,7 +57,8 @@ def run(data: BenchData, results: Results, s: SpeedSettings) -> None:
         qt.close_window(window)
 
 
-def _options(preset: str) -> Any:
+def preset_options(preset: str) -> Any:
+    """The preset's default :class:`ModelOptions` (what the window's Start trains with)."""
     from aeviewer.core.models import get_preset
 
     return get_preset(preset).defaults
@@ -70,7 +71,7 @@ def fit_rate(data: BenchData, preset: str, epochs: int) -> float:
     from aeviewer.core.models import build_autoencoder
 
     ds = data.dataset
-    opts = _options(preset)
+    opts = preset_options(preset)
     keras.utils.set_random_seed(0)
     ae = build_autoencoder(preset, ds.input_shape, opts)
     x = np.ascontiguousarray(ds.x_train, dtype=np.float32)

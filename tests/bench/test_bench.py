@@ -28,11 +28,11 @@ def test_quick_run_writes_exactly_the_keys(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         env=env,
-        timeout=240,
+        timeout=420,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(out.read_text())
-    assert list(data) == list(KEYS) and len(KEYS) == 15
+    assert list(data) == list(KEYS) and len(KEYS) == 19
     for key, value in data.items():
         if key.startswith("quality_") and value is None:
             continue  # no MNIST files beside the repository: the rows say "skipped"
@@ -42,9 +42,13 @@ def test_quick_run_writes_exactly_the_keys(tmp_path: Path) -> None:
     for key in KEYS:
         assert key in table
     assert "bench:" in table and ("pass" in table or "FAIL" in table)
-    memory_row = next(line for line in table.splitlines() if line.startswith("rss_growth_mb"))
-    assert "heap " in memory_row and "mapped files " in memory_row
-    assert "medians of the first and last" in memory_row and "their lowest" in memory_row
+    for key in ("rss_growth_mb ", "rss_growth_mb_60k"):
+        memory_row = next(line for line in table.splitlines() if line.startswith(key))
+        assert "heap " in memory_row and "mapped files " in memory_row
+        assert "medians of the first and last" in memory_row and "their lowest" in memory_row
+        assert "MNIST-shaped" in memory_row  # the full-size session's (small with --quick)
+    epoch_row = next(line for line in table.splitlines() if line.startswith("epoch_view_ms_60k"))
+    assert "scatter " in epoch_row and "time-machine record " in epoch_row
 
 
 def test_resident_memory_and_its_parts() -> None:
@@ -80,6 +84,14 @@ def test_percentile_and_parser() -> None:
     assert math.isnan(percentile([], 50))
     args = parser().parse_args(["--json", "x.json", "--long", "--only", "speed"])
     assert args.json == "x.json" and args.long and args.only == "speed"
+
+
+def test_every_row_belongs_to_one_group() -> None:
+    from aeviewer.bench import GROUP_KEYS, GROUPS, _groups
+
+    owned = [k for g in GROUPS for k in GROUP_KEYS[g]]
+    assert sorted(owned) == sorted(KEYS)
+    assert _groups("speed_full,live_full") == ["live_full", "speed_full"]  # the suite's order
 
 
 def test_recipes_follow_the_notes_batch_sizes() -> None:
