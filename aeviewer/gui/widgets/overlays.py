@@ -70,6 +70,7 @@ SHORTCUTS = (
     ("F11", "presenter mode"),
     ("F1 or ?", "this help"),
     ("Ctrl+O", "open data"),
+    ("Ctrl+M", "open your own model"),
     ("Ctrl+Shift+O / Ctrl+S", "open / save a session"),
     ("Ctrl+Shift+S", "save the model (.keras)"),
     ("Ctrl+Q", "quit"),
