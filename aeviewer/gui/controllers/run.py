@@ -125,7 +125,8 @@ class RunController(QObject):
         self.w.loss_plot.set_smoothing(max(0.0, 1.0 - 8.0 / batches))  # about 1/8 epoch
         config = TrainingConfig(
             preset=s.preset,
-            options=None if user else opts,  # None: the file's loss and optimizer
+            # A user's model: the file's loss and optimizer, the panel's batch size and rate.
+            options=self.w.user_model.training_options(s.batch_size, s.learning_rate) or opts,
             epochs=s.epochs,
             snapshot_interval=SNAPSHOT_INTERVAL,
             live_latent_size=min(LIVE_LATENT, ds.n_val),

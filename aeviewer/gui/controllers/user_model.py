@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
+from aeviewer.core.models.options import ModelOptions
+
 if TYPE_CHECKING:
     from aeviewer.gui.main_window import MainWindow
 
@@ -31,6 +33,7 @@ class OpenedModel:
     code_size: int
     training_note: str
     variational: bool
+    options: ModelOptions  # how it trains: the file's loss, optimizer and learning rate
 
 
 def inspect(paths: tuple[str, ...], split_at: str | None, shape: tuple[int, ...], data: str) -> Any:
@@ -53,6 +56,7 @@ def inspect(paths: tuple[str, ...], split_at: str | None, shape: tuple[int, ...]
         user.code_size,
         user.training_note,
         user.variational,
+        user.options,
     )
 
 
@@ -117,7 +121,12 @@ class UserModelController(QObject):
             self.w.run.after_run = functools.partial(self.on_inspected, result)
             return
         self.opened = result
-        self.w.controls.set_model_file(result.name)
+        c = self.w.controls
+        c.set_model_file(result.name)
+        # The panel shows the model's own code size (fixed by the file) and learning rate.
+        c.latent_spin.setMaximum(max(c.latent_spin.maximum(), result.code_size))
+        c.set_settings(latent_dim=result.code_size, learning_rate=result.options.learning_rate)
+        c.latent_spin.setEnabled(False)
         self.w.run.start(paused=True)  # epoch 0: the file's own weights, views live
         self.w.controls.set_hint(
             f"Your model {result.name}: {result.layout}, {result.code_size}-value codes. "
@@ -129,6 +138,7 @@ class UserModelController(QObject):
         if self.opened is not None:
             self.opened = None
             self.w.controls.set_model_file(None)
+            self.w.controls.latent_spin.setEnabled(True)
             self.w.run.update_start_label()
             self.w.run.update_status()
 
@@ -136,3 +146,13 @@ class UserModelController(QObject):
         """What a run of the opened model adds to its ``TrainingConfig``."""
         o = self.opened
         return {} if o is None else {"model_files": o.paths, "split_at": o.split_at}
+
+    def training_options(self, batch_size: int, learning_rate: float) -> ModelOptions | None:
+        """The opened model's loss and optimizer with the panel's batch size and learning
+        rate; None when no model is open."""
+        o = self.opened
+        return (
+            None
+            if o is None
+            else o.options.updated(batch_size=batch_size, learning_rate=learning_rate)
+        )

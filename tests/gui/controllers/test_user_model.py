@@ -75,6 +75,12 @@ def test_open_model_shows_the_files_own_model_then_start_fine_tunes_it(
     assert "your model" in w.windowTitle() and nb.paths[0].name in w.windowTitle()
     assert f"your model: {nb.paths[0].name}" in w.status_label.text()
     assert w.controls.preset_combo.currentText() == f"Your model: {nb.paths[0].name}"
+    # The panel shows the file's code size (fixed: not editable) and learning rate.
+    opened = w.user_model.opened
+    assert opened is not None
+    assert w.controls.latent_spin.value() == nb.code_size
+    assert not w.controls.latent_spin.isEnabled()
+    assert w.controls.lr_spin.value() == pytest.approx(opened.options.learning_rate)
     snap = w.live.snapshot
     assert snap is not None
     x = np.asarray(data.x_val[:4], np.float32)
@@ -133,6 +139,7 @@ def test_a_preset_chosen_in_the_box_closes_the_model(idle: MainWindow, tmp_path:
     other = "stacked" if w.controls.preset() != "stacked" else "vanilla"
     w.controls.set_preset(other)  # the lecturer picks a preset in the box
     assert w.user_model.opened is None and w.controls.preset() == other
+    assert w.controls.latent_spin.isEnabled()
     assert "your model" not in w.status_label.text()
     combo = w.controls.preset_combo
     assert not any(combo.itemText(i).startswith("Your model") for i in range(combo.count()))
