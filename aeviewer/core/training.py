@@ -211,7 +211,10 @@ class Trainer:
                 )
             else:
                 report = FinishReport(
-                    "completed", f"Trained {self.epochs_done} epochs.", self.epochs_done, self.steps
+                    "completed",
+                    f"Trained {self.epochs_done} epoch{'' if self.epochs_done == 1 else 's'}.",
+                    self.epochs_done,
+                    self.steps,
                 )
         except NonFiniteLossError as exc:
             report = FinishReport("nan", str(exc), self.epochs_done, self.steps)

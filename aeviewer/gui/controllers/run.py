@@ -272,6 +272,7 @@ class RunController(QObject):
         self.after_run = None
         self.trainer = None
         self.w.clear_views()
+        self.w.say("")  # what the banner said was about the run that is gone
         if self.state.ongoing:  # idle once the run has ended
             self.set_state("stopping")
         else:

@@ -128,10 +128,12 @@ class UserModelController(QObject):
         c.set_settings(latent_dim=result.code_size, learning_rate=result.options.learning_rate)
         c.latent_spin.setEnabled(False)
         self.w.run.start(paused=True)  # epoch 0: the file's own weights, views live
-        self.w.controls.set_hint(
+        message = (
             f"Your model {result.name}: {result.layout}, {result.code_size}-value codes. "
             f"Click, draw, or press Space to fine-tune it ({result.training_note})."
         )
+        self.w.controls.set_hint(message)
+        self.w.say(message, 20_000)  # over the latent space: where the class is looking
 
     def close(self) -> None:
         """Back to the presets: the next Start builds the panel's model."""

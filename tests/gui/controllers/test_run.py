@@ -151,8 +151,10 @@ def test_reset_begins_a_new_run(window: MainWindow, qtbot) -> None:
     w.run.start()
     finish(w, qtbot)
     first = w.run.trainer
+    w.say("Continuing the same model: epochs 2-3.")  # as Continue says
     key(w, "R")
     assert w.run.state == "idle" and w.controls.start_button.text() == "Start"
+    assert w.notice.isHidden()  # the banner spoke of the run that is gone
     w.controls.epochs_spin.setValue(1)
     w.run.start()
     finish(w, qtbot)
