@@ -286,13 +286,18 @@ class DrawingCanvas(QWidget):
         p.drawRect(QRectF(r).adjusted(-_FRAME / 2, -_FRAME / 2, _FRAME / 2, _FRAME / 2))
         self._hint_visible = bool(self._placeholder) and self._last is None and self.is_empty()
         if self._hint_visible:
-            f = self.font()
-            f.setPointSize(max(palette.BASE_POINT_SIZE + 4, f.pointSize()))
-            p.setFont(f)
-            p.setPen(self._colors["hint"])
-            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-            p.drawText(r.adjusted(12, 12, -12, -12), int(flags), self._placeholder)
+            paint_hint(p, self, r, self._placeholder, self._colors["hint"])
         p.end()
+
+
+def paint_hint(p: QPainter, widget: QWidget, r: QRect, text: str, color: QColor) -> None:
+    """An input's hint ("Draw a digit here"), large and wrapped inside its square."""
+    f = widget.font()
+    f.setPointSize(max(palette.BASE_POINT_SIZE + 4, f.pointSize()))
+    p.setFont(f)
+    p.setPen(color)
+    flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+    p.drawText(r.adjusted(12, 12, -12, -12), int(flags), text)
 
 
 class CanvasPanel(QWidget):

@@ -4,7 +4,7 @@ picture, which the model then reconstructs and denoises like a drawing."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, QSize, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from aeviewer.core.pictures import PictureError, read_picture
 from aeviewer.gui import palette
+from aeviewer.gui.widgets.drawing_canvas import paint_hint
 from aeviewer.gui.widgets.image_tile import to_qimage
 
 __all__ = ["PICTURE_FILTER", "PictureInput", "PicturePanel"]
@@ -130,12 +131,7 @@ class PictureInput(QWidget):
         p.setPen(QPen(self._colors["frame"], _FRAME))
         p.drawRect(QRectF(r).adjusted(-_FRAME / 2, -_FRAME / 2, _FRAME / 2, _FRAME / 2))
         if self._qimage is None and self._placeholder:
-            f = self.font()
-            f.setPointSize(max(palette.BASE_POINT_SIZE + 4, f.pointSize()))
-            p.setFont(f)
-            p.setPen(self._colors["frame"])
-            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-            p.drawText(r.adjusted(12, 12, -12, -12), int(flags), self._placeholder)
+            paint_hint(p, self, r, self._placeholder, self._colors["frame"])
         p.end()
 
 
