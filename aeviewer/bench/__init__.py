@@ -6,12 +6,13 @@ written as JSON with exactly the keys of :data:`aeviewer.bench.report.KEYS`. Mis
 is reported, not an error: the exit code is 0 unless the command line is wrong.
 
 Groups, in the order they run: ``startup`` (fresh processes), ``scatter`` (the latent view
-alone), ``live`` (a real main window training: GUI latencies), ``live_full`` (a real main
-window training on a 60,000-sample set for minutes: memory and epoch-end work), ``speed`` (the
-app's training path against ``model.fit``), ``speed_full`` (the same on full-size sets),
-``quality`` (preset defaults against the course's recipes). The full-size sets are generated
-in the run (``fullsize.py``). Nothing here imports Qt or TensorFlow at module level: the CLI
-imports this module.
+alone), ``live`` (a real main window training: GUI latencies), ``notebook`` (the same click
+and stroke latencies with a notebook's own dense and conv autoencoders opened and
+fine-tuning), ``live_full`` (a real main window training on a 60,000-sample set for minutes:
+memory and epoch-end work), ``speed`` (the app's training path against ``model.fit``),
+``speed_full`` (the same on full-size sets), ``quality`` (preset defaults against the course's
+recipes). The full-size sets are generated in the run (``fullsize.py``). Nothing here imports
+Qt or TensorFlow at module level: the CLI imports this module.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from pathlib import Path
 
 from aeviewer.bench.report import KEYS, CpuMonitor, Results
 
-GROUPS = ("startup", "scatter", "live", "live_full", "speed", "speed_full", "quality")
+GROUPS = ("startup", "scatter", "live", "notebook", "live_full", "speed", "speed_full", "quality")
 GROUP_KEYS = {
     "startup": ("startup_window_s", "startup_ready_s"),
     "scatter": ("scatter_10k_ms", "scatter_60k_ms"),
     "live": ("ui_late_p99_ms", "ui_late_max_ms", "decode_p95_ms", "canvas_p95_ms"),
+    "notebook": tuple(k for k in KEYS if "_notebook_" in k),
     "live_full": ("rss_growth_mb", "rss_growth_mb_60k", "epoch_view_ms_60k"),
     "speed": ("train_speedup_stacked", "train_speedup_vae"),
     "speed_full": ("train_speedup_mnist60k", "train_speedup_cifar_conv"),
@@ -180,6 +182,15 @@ def _run_live(results: Results, args: argparse.Namespace, mnist: Path | None) ->
     live.run(_data(args, mnist), results, s)  # type: ignore[arg-type]
 
 
+def _run_notebook(results: Results, args: argparse.Namespace, mnist: Path | None) -> None:
+    from aeviewer.bench import live, notebook
+
+    s = notebook.NotebookSettings()
+    if args.quick:
+        s = notebook.NotebookSettings(user=live.LiveSettings(clicks=10, moves=20))
+    notebook.run(_data(args, mnist), results, s)  # type: ignore[arg-type]
+
+
 def _run_live_full(results: Results, args: argparse.Namespace, mnist: Path | None) -> None:
     from aeviewer.bench import fullsize, live, live_full
 
@@ -224,6 +235,7 @@ _RUNNERS: dict[str, Callable[[Results, argparse.Namespace, Path | None], None]] 
     "startup": _run_startup,
     "scatter": _run_scatter,
     "live": _run_live,
+    "notebook": _run_notebook,
     "live_full": _run_live_full,
     "speed": _run_speed,
     "speed_full": _run_speed_full,

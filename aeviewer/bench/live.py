@@ -69,6 +69,7 @@ __all__ = [
     "post_steps",
     "run",
     "send_timed",
+    "set_latency",
     "strokes_on_canvas",
 ]
 
@@ -114,9 +115,9 @@ def _session(window: MainWindow, data: BenchData, results: Results, s: LiveSetti
     )
 
     clicks = clicks_on_latent(window, s)
-    _set_latency(results, "decode_p95_ms", clicks, "set_at", "clicks", "the decoded image set")
+    set_latency(results, "decode_p95_ms", clicks, "set_at", "clicks", "the decoded image set")
     moves = strokes_on_canvas(window, s)
-    _set_latency(results, "canvas_p95_ms", moves, "shown_at", "moves", "the reconstruction painted")
+    set_latency(results, "canvas_p95_ms", moves, "shown_at", "moves", "the reconstruction painted")
 
 
 def _lateness(window: MainWindow, seconds: float) -> list[float]:
@@ -132,16 +133,22 @@ def _lateness(window: MainWindow, seconds: float) -> list[float]:
     return [max(0.0, 1000 * (b - a) - TICK_MS) for a, b in itertools.pairwise(stamps)]
 
 
-def _set_latency(
-    results: Results, key: str, trials: list[Trial], end: str, what: str, end_text: str
+def set_latency(
+    results: Results,
+    key: str,
+    trials: list[Trial],
+    end: str,
+    what: str,
+    end_text: str,
+    where: str = "",
 ) -> None:
     """One latency row: p95 over every event that showed an image (unchanged ones included);
-    the row fails when any event showed none."""
+    the row fails when any event showed none. ``where`` starts the note."""
     ok = [t for t in trials if not t.final().missed]
     ms = [1000 * (getattr(t.final(), end) - t.due) for t in ok]
     lag = [1000 * (t.posted - t.due) for t in trials if math.isfinite(t.posted)]
     missed = [t for t in trials if t.final().missed]
-    note = (
+    note = where + (
         f"{len(trials)} {what} at random moments during training, from the event (queue "
         f"included) to {end_text}; p50 {percentile(ms, 50):.2f}, max "
         f"{max(ms, default=math.nan):.2f} ms"
@@ -158,7 +165,8 @@ def _set_latency(
     if end == "set_at":
         shown = [1000 * (t.final().shown_at - t.due) for t in ok]
         shown = [v for v in shown if math.isfinite(v)]
-        note += f"; to its paint p95 {percentile(shown, 95):.2f} ms"
+        if shown:
+            note += f"; to its paint p95 {percentile(shown, 95):.2f} ms"
     posted = [1000 * (getattr(t.final(), end) - t.posted) for t in ok]
     note += (
         f"; the posting thread was late p95 {percentile(lag, 95):.2f} ms, counted (from the "
@@ -234,9 +242,10 @@ def clicks_on_latent(window: MainWindow, s: LiveSettings) -> list[Trial]:
         watch.close()
 
 
-def strokes_on_canvas(window: MainWindow, s: LiveSettings) -> list[Trial]:
+def strokes_on_canvas(window: MainWindow, s: LiveSettings, end: str = "shown_at") -> list[Trial]:
     """``s.moves`` timed pen moves on the drawing canvas, a new digit every
-    ``s.moves_per_digit``."""
+    ``s.moves_per_digit``, each timed to its reconstruction's paint (``end="set_at"``: to the
+    image set, for a tile that is not on screen and so never paints)."""
     canvas = window.canvas_panel.canvas
     rect = canvas.canvas_rect()
     rng = np.random.default_rng(1)
@@ -281,7 +290,7 @@ def strokes_on_canvas(window: MainWindow, s: LiveSettings) -> list[Trial]:
             steps.append(Step(_uniform(rng, s.move_gap_ms), move(trial, then), trial))
     steps.append(Step(0.02, lift))
     try:
-        return drive(steps, "shown_at")
+        return drive(steps, end)
     finally:
         watch.close()
         canvas.clear()

@@ -19,10 +19,10 @@ from aeviewer.bench.live import (
     Step,
     TileWatch,
     Trial,
-    _set_latency,
     drive,
     merge_if_queued,
     send_timed,
+    set_latency,
 )
 from aeviewer.bench.report import Results
 from aeviewer.gui.widgets.image_tile import ImageTile
@@ -123,7 +123,7 @@ def test_an_event_without_image_fails_the_row_and_later_images_do_not_count(qtbo
     assert [t.missed for t in trials] == ["no image", "no image"]
     assert all(math.isnan(t.set_at) for t in trials)
     r = Results()
-    _set_latency(r, "decode_p95_ms", trials, "set_at", "clicks", "the image set")
+    set_latency(r, "decode_p95_ms", trials, "set_at", "clicks", "the image set")
     assert r.status("decode_p95_ms") == "FAIL"
     assert "2 clicks showed no image" in r.rows["decode_p95_ms"].note
 
@@ -140,7 +140,7 @@ def test_unchanged_images_keep_their_times(qtbot) -> None:
         watch.close()
     assert [t.changed for t in trials] == [True, False, False]
     r = Results()
-    _set_latency(r, "canvas_p95_ms", trials, "shown_at", "moves", "painted")
+    set_latency(r, "canvas_p95_ms", trials, "shown_at", "moves", "painted")
     row = r.rows["canvas_p95_ms"]
     assert row.value is not None and not row.failed
     assert "3 moves" in row.note and "2 left the image unchanged" in row.note
@@ -175,7 +175,7 @@ def test_a_move_queued_behind_a_later_one_is_merged_and_timed_to_its_image(qtbot
     assert first.into is second and second.into is None
     assert math.isnan(first.set_at) and first.final() is second and first.done("shown_at")
     r = Results()
-    _set_latency(r, "canvas_p95_ms", trials, "shown_at", "moves", "painted")
+    set_latency(r, "canvas_p95_ms", trials, "shown_at", "moves", "painted")
     row = r.rows["canvas_p95_ms"]
     assert not row.failed and row.value is not None
     assert row.value >= 1000 * (second.shown_at - second.due) >= 50  # the first waited longer

@@ -128,12 +128,14 @@ class UserModelController(QObject):
         c.set_settings(latent_dim=result.code_size, learning_rate=result.options.learning_rate)
         c.latent_spin.setEnabled(False)
         self.w.run.start(paused=True)  # epoch 0: the file's own weights, views live
-        message = (
-            f"Your model {result.name}: {result.layout}, {result.code_size}-value codes. "
-            f"Click, draw, or press Space to fine-tune it ({result.training_note})."
+        # One short line in the panel (a long one pushes the denoising strip into a tab);
+        # what was found and how it trains, over the latent space where the class looks.
+        self.w.controls.set_hint(f"{result.name} is open: Space fine-tunes it.")
+        self.w.say(
+            f"Your model {result.name}: {result.layout}, {result.code_size}-value codes; "
+            f"click, draw, or press Space to fine-tune it ({result.training_note}).",
+            20_000,
         )
-        self.w.controls.set_hint(message)
-        self.w.say(message, 20_000)  # over the latent space: where the class is looking
 
     def close(self) -> None:
         """Back to the presets: the next Start builds the panel's model."""
