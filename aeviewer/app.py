@@ -55,10 +55,10 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.size or scripted:  # screenshots the size of a common projector, everywhere
         window.resize(*(args.size or SCREENSHOT_SIZE))
     window.show()
-    if getattr(args, "files", None):  # aeviewer FILE: a model or a session
+    if args.files:  # aeviewer FILE: a model or a session
         from aeviewer.gui.drops import open_files
 
-        open_files(window, args.files, getattr(args, "split_at", None))
+        open_files(window, args.files, args.split_at)
     run_window_hook(window)
     code = {"value": 0}
 
@@ -149,7 +149,7 @@ def apply_arguments(window: object, args: argparse.Namespace) -> None:
         latent_dim=args.latent_dim or None,
         epochs=epochs or None,
     )
-    window.data.set_image_options(getattr(args, "image_size", None), getattr(args, "grey", False))
+    window.data.set_image_options(args.image_size, args.grey)
     if args.theme:
         window.set_theme(args.theme)
     if args.presenter:

@@ -32,6 +32,6 @@ def load_data(args: argparse.Namespace, seed: int = 0) -> Dataset:
         classes=classes,
         max_train=args.max_samples,
         seed=seed,
-        image_size=getattr(args, "image_size", None),
-        grey=getattr(args, "grey", False),
+        image_size=args.image_size,
+        grey=args.grey,
     )

@@ -49,7 +49,7 @@ class DataController(QObject):
 
     def selection_key(self, s: RunSettings) -> tuple[str, ...]:
         where = ("path", s.data_path) if s.data_path else ("name", s.dataset)
-        return (*where, s.classes, repr(self.image_options))
+        return (*where, s.classes, *map(str, self.image_options.values()))
 
     @staticmethod
     def loads_slowly(s: RunSettings) -> bool:

@@ -30,6 +30,9 @@ class SamplesController(QObject):
         self.w = w
         self.selected_index: int | None = None
         self.gallery_indices = np.arange(0)
+        # The opened picture fitted to the data's shape, kept until either changes: every
+        # noise-slider move re-noises it, and a photo has megapixels to resize.
+        self._fitted: tuple[int, tuple[int, ...], np.ndarray] | None = None
 
     def reset_views(self) -> None:
         """A new run: no chosen sample, an empty gallery."""
@@ -72,8 +75,13 @@ class SamplesController(QObject):
         """What the user gave as one sample of ``ds``: the opened picture for colour data,
         the drawing for grey images; None while there is none."""
         if ds.channels == 3:
-            picture = self.w.picture_panel.input.picture()
-            return None if picture is None else fit_picture(picture, ds.input_shape)
+            picture = self.w.picture_panel.input
+            if picture.is_empty():
+                return None
+            key = (picture.serial(), ds.input_shape)
+            if self._fitted is None or self._fitted[:2] != key:
+                self._fitted = (*key, fit_picture(picture.picture_view(), ds.input_shape))
+            return self._fitted[2]
         canvas = self.w.canvas_panel.canvas
         if canvas.is_empty():
             return None
@@ -141,5 +149,9 @@ class SamplesController(QObject):
         self.w.gallery.set_selected(index)
         self.w.latent.update_highlight()
         ds = self.w.data.dataset
-        if ds is not None and self.user_input(ds) is None:  # what the user gave comes first
-            self.refresh_denoise()
+        given = (
+            self.w.picture_panel.input if ds and ds.channels == 3 else self.w.canvas_panel.canvas
+        )
+        if not given.is_empty():  # what the user gave comes first
+            return
+        self.refresh_denoise()

@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -468,6 +468,17 @@ class ControlPanel(QWidget):
         """What Start does now: "Start", or "Continue" when it trains the finished run on."""
         self._start_label = text
         self.set_state(self._state)
+
+    def sizeHint(self) -> QSize:
+        """As tall as the controls with a one-line hint: a long message (an error, an opened
+        model) scrolls the panel, and never makes the window re-plan its docks (it had put
+        the denoising strip in a tab behind the canvas). The banner says it in full."""
+        size = super().sizeHint()
+        # What the layout counted for the wrapped hint, beyond one line of it.
+        extra = self.hint.sizeHint().height() - self.hint.fontMetrics().height()
+        if self.hint.text() and extra > 0:
+            size.setHeight(size.height() - extra)
+        return size
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)

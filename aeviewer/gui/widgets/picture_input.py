@@ -57,6 +57,7 @@ class PictureInput(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._picture: np.ndarray | None = None
+        self._serial = 0  # counts the pictures set, so users can tell a new one
         self._qimage: QImage | None = None
         self._placeholder = "Open or drop a picture"
         self._colors: dict[str, QColor] = {}
@@ -72,13 +73,25 @@ class PictureInput(QWidget):
             self._picture, self._qimage = None, None
         else:
             self._picture = np.array(picture, dtype=np.float32, copy=True)
+            self._picture.flags.writeable = False
             self._qimage = to_qimage(self._picture)
+        self._serial += 1
         self.update()
         self.picture_changed.emit()
 
     def picture(self) -> np.ndarray | None:
         """The picture at its own size (a copy), or None."""
         return None if self._picture is None else self._picture.copy()
+
+    def picture_view(self) -> np.ndarray:
+        """The picture itself, read-only (no copy of a photo's megapixels); raises if empty."""
+        if self._picture is None:
+            raise ValueError("no picture is open")
+        return self._picture
+
+    def serial(self) -> int:
+        """Changes whenever the picture is set or cleared."""
+        return self._serial
 
     def is_empty(self) -> bool:
         return self._picture is None

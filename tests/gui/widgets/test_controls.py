@@ -161,3 +161,19 @@ def test_an_unknown_name_changes_nothing(panel: ControlPanel, bad: dict[str, Any
     with pytest.raises(ValueError, match="nope"):
         panel.set_settings(**bad)
     assert panel.settings() == before
+
+
+def test_a_long_hint_scrolls_the_panel_and_never_asks_for_more_room(qtbot: Any) -> None:
+    """The window plans its docks by the panel's size hint: a six-line message (an error, an
+    opened model) must not make it re-plan them (it had tabbed the denoising strip)."""
+    panel = ControlPanel()
+    qtbot.addWidget(panel)
+    panel.resize(320, 600)
+    panel.show()
+    panel.set_hint("Done.")
+    one_line = panel.sizeHint().height()
+    panel.set_hint("A long message that wraps onto many lines in a narrow panel. " * 6)
+    qtbot.waitUntil(lambda: panel.hint.height() > 3 * panel.hint.fontMetrics().lineSpacing())
+    assert panel.sizeHint().height() == one_line
+    panel.set_hint("")
+    assert panel.sizeHint().height() <= one_line
