@@ -129,6 +129,32 @@ def finite_rows(codes: np.ndarray) -> np.ndarray:
     return np.isfinite(np.asarray(codes)).all(axis=-1)
 
 
+#: Codes up to this size find their axes from the k x k covariance; beyond it (a flattened
+#: feature map of thousands of values) its eigen-decomposition would cost more than the SVD.
+COVARIANCE_MAX_DIM = 512
+
+
+def _top_axes(centred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two main axes of ``centred`` (N, k), as rows, and every axis's variance, largest
+    first.
+
+    The SVD of the whole (N, k) array took 7-27 ms for 2,000-10,000 codes of 32 values, at
+    each epoch end of the GUI thread, while the covariance's eigen-decomposition takes under
+    1 ms (docs/performance.md). Each axis's sign is fixed (its largest entry positive) so
+    that the first fit does not depend on the LAPACK routine.
+    """
+    if centred.shape[1] <= COVARIANCE_MAX_DIM:
+        var, vecs = np.linalg.eigh(centred.T @ centred)
+        var, axes = np.clip(var[::-1], 0.0, None), vecs[:, ::-1].T
+    else:
+        _, s, axes = np.linalg.svd(centred, full_matrices=False)
+        var = s**2
+    axes = axes[:2]
+    big = np.abs(axes).argmax(axis=1)
+    axes = axes * np.where(axes[np.arange(len(axes)), big] < 0, -1.0, 1.0)[:, None]
+    return axes, var
+
+
 def fit_pca(codes: np.ndarray, previous: Projection | None = None) -> Projection:
     """PCA plane of ``codes``; axis signs follow ``previous`` so the picture does not flip.
 
@@ -146,13 +172,10 @@ def fit_pca(codes: np.ndarray, previous: Projection | None = None) -> Projection
             return previous
         return Projection("pca", np.zeros(k, np.float32), np.eye(2, k, dtype=np.float32), (0, 0))
     mean = codes.mean(axis=0)
-    centred = codes - mean
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    comps = vt[:2]
+    comps, var = _top_axes(codes - mean)
     if previous is not None and previous.kind == "pca" and previous.components.shape == comps.shape:
         signs = np.sign(np.sum(comps * previous.components, axis=1))
         comps = comps * np.where(signs == 0, 1, signs)[:, None]
-    var = s**2
     total = float(var.sum()) or 1.0
     explained = (float(var[0] / total), float(var[1] / total) if len(var) > 1 else 0.0)
     return Projection("pca", mean.astype(np.float32), comps.astype(np.float32), explained)

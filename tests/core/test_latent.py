@@ -42,6 +42,24 @@ def test_pca_axes_do_not_flip_between_refits() -> None:
     assert np.all(np.sum(first.components * again.components, axis=1) > 0)
 
 
+def test_pca_axes_match_the_svd_for_small_and_wide_codes() -> None:
+    # Small codes take the covariance route, wide ones (a flattened feature map) the SVD:
+    # both find the same plane, its variance shares, and a sign that does not depend on it.
+    from aeviewer.core.latent import COVARIANCE_MAX_DIM
+
+    for k in (6, COVARIANCE_MAX_DIM + 8):
+        scale = np.ones(k)
+        scale[:3] = [9.0, 4.0, 2.0]
+        codes = RNG.normal(size=(600, k)) * scale
+        proj = fit_pca(codes.astype(np.float32))
+        centred = codes - codes.mean(axis=0)
+        _, s, vt = np.linalg.svd(centred, full_matrices=False)
+        np.testing.assert_allclose(np.abs(proj.components), np.abs(vt[:2]), atol=1e-4)
+        np.testing.assert_allclose(proj.explained, (s[:2] ** 2) / np.sum(s**2), rtol=1e-4)
+        big = np.abs(proj.components).argmax(axis=1)
+        assert np.all(proj.components[[0, 1], big] > 0)
+
+
 def test_tsne_places_new_codes_at_their_nearest_neighbour() -> None:
     codes = np.concatenate([RNG.normal(0, 0.1, (30, 4)), RNG.normal(5, 0.1, (30, 4))])
     proj, xy = fit_tsne(codes.astype(np.float32))

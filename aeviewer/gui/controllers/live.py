@@ -1,5 +1,6 @@
 """Live views: the training thread's codes and weight snapshots drawn as they come, a click or a
-stroke answered first (gui/input_gate.py), the epoch-end views one per turn of the event loop."""
+stroke answered first (gui/input_gate.py), the epoch-end views one per turn of the event loop,
+and each at most every :data:`VIEW_GAP_MS` when epochs come faster than that."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from aeviewer.core.inference import ModelSnapshot
 from aeviewer.core.training import LatentReport
-from aeviewer.gui.throttle import Throttle
+from aeviewer.gui.throttle import Pace, Throttle
 
 if TYPE_CHECKING:
     from aeviewer.gui.main_window import MainWindow
+
+#: The shortest time between two drawings of the codes, of the latest weights' views and of
+#: the epoch-end views. A small model ends 5-10 epochs a second; drawing each cost the GUI
+#: thread 13 ms and its paints, and a click or a stroke landing in that work waited for it
+#: (docs/performance.md). Slower epochs are drawn as they end; faster ones, the latest wins.
+VIEW_GAP_MS = 250
 
 
 class LiveController(QObject):
@@ -29,7 +36,10 @@ class LiveController(QObject):
         self._epoch_views_shown: int | None = None  # the epoch to announce once they are
         self._epoch_view_turn = Throttle(self.next_epoch_view, 0, self)
         self._epoch_view_turn.set_gate(w.input_gate)
+        self._epoch_views_pace = Pace(self._epoch_view_turn.request, VIEW_GAP_MS, self)
         self.latent_pending: list[LatentReport] = []  # codes waiting to be drawn
+        self._latent_pace = Pace(self._draw_latent, VIEW_GAP_MS, self)
+        self._weights_pace = Pace(self._draw_weights, VIEW_GAP_MS, self)
 
     def reset_views(self) -> None:
         """A new run: nothing of the old one's reports is drawn."""
@@ -39,6 +49,8 @@ class LiveController(QObject):
         self.w.input_gate.discard(self.show_weights)
         self._epoch_views_shown = None
         self._epoch_view_turn.cancel()
+        for pace in (self._epoch_views_pace, self._latent_pace, self._weights_pace):
+            pace.cancel()
         self.snapshot = None
 
     @Slot(object)
@@ -54,6 +66,9 @@ class LiveController(QObject):
         if not report.partial:
             self.latent_pending.clear()
         self.latent_pending = [r for r in self.latent_pending if not r.partial] + [report]
+        self._latent_pace.request()
+
+    def _draw_latent(self) -> None:
         if not self.w.input_gate.defer(self.show_latent_reports):
             self.show_latent_reports()
 
@@ -78,8 +93,7 @@ class LiveController(QObject):
         epoch_end = rec is not None and rec.snapshot is None
         self.w.time_machine.record_snapshot(snapshot)
         if self.w.time_machine.is_live():
-            if not self.w.input_gate.defer(self.show_weights):
-                self.show_weights()
+            self._weights_pace.request()
             if first or epoch_end:
                 # The epoch-end views, one per turn of the event loop: a click or a stroke
                 # queued meanwhile waits for one of them, not for all.
@@ -90,10 +104,14 @@ class LiveController(QObject):
                     self.w.lessons.refresh,
                 ]
                 self._epoch_views_shown = snapshot.epoch if epoch_end else None
-                self._epoch_view_turn.request()
+                self._epoch_views_pace.request()
                 return
         if epoch_end:
             self.epoch_shown.emit(snapshot.epoch)  # every view shows this epoch now
+
+    def _draw_weights(self) -> None:
+        if not self.w.input_gate.defer(self.show_weights):
+            self.show_weights()
 
     def show_weights(self) -> None:
         """The views of the latest weights that are not epoch-end views."""
@@ -113,7 +131,10 @@ class LiveController(QObject):
             self.epoch_shown.emit(epoch)  # every view shows this epoch now
 
     def flush_epoch_views(self) -> None:
-        """Refresh now the epoch-end views still waiting for their turn."""
+        """Draw now the codes, weights and epoch-end views still waiting for their turn."""
+        self._latent_pace.flush()
+        self._weights_pace.flush()
+        self._epoch_views_pace.cancel()
         while self.epoch_views or self._epoch_views_shown is not None:
             self.next_epoch_view()
         self._epoch_view_turn.cancel()

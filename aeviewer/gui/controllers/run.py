@@ -335,8 +335,9 @@ class RunController(QObject):
 
     @Slot(object)
     def on_run_finished(self, report: FinishReport) -> None:
-        self.w.input_gate.flush()  # the end of a run shows every view of its last epoch
+        # The end of a run shows every view of its last epoch: those paced, then those held.
         self.w.live.flush_epoch_views()
+        self.w.input_gate.flush()
         if report.reason in ("nan", "error"):
             self.w.show_error(report.message)
         elif report.reason == "completed":

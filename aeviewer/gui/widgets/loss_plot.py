@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["BATCH_REDRAW_MS", "CURVE_NAMES", "SMOOTHING", "LossPlot"]
 
 SMOOTHING = 0.9  # EMA weight of the past, as TensorBoard's slider
-BATCH_REDRAW_MS = 100  # the per-batch curves redraw at most this often (10 Hz)
+BATCH_REDRAW_MS = 100  # the curves redraw at most this often (10 Hz)
 
 
 class LossPlot(QWidget):
@@ -66,8 +66,10 @@ class LossPlot(QWidget):
         self._stages: list[pg.InfiniteLine] = []
         self._last_stage = ""  # the greedy stage of the last "stage" point (a new one: a gap)
         # Batch losses arrive every few milliseconds; redrawing 2 x 1024 points each time cost
-        # the GUI thread a third of its time. They are drawn at most every BATCH_REDRAW_MS.
-        self._batch_redraw = Throttle(self._draw_batches, BATCH_REDRAW_MS, self)
+        # the GUI thread a third of its time. A small model ends 5-10 epochs a second, each
+        # point a repaint. So the curves are drawn at most every BATCH_REDRAW_MS.
+        self._batch_redraw = Throttle(self._draw_pending, BATCH_REDRAW_MS, self)
+        self._dirty: set[str] = set()  # curves whose points are not drawn yet
 
         self._plot = pg.PlotWidget(axisItems={"left": LogAxis("left"), "right": LogAxis("right")})
         item = self._plot.getPlotItem()
@@ -126,27 +128,34 @@ class LossPlot(QWidget):
         smooth = self._smoother.smooth(y)
         self._series["raw"].append(x, y)
         self._series["smooth"].append(x, smooth)
-        if "raw" not in self._curves:  # the first points of a run show at once
-            self.flush()
-        else:
-            self._batch_redraw.request()
+        self._changed("raw", "smooth")
 
     def set_input_gate(self, gate: InputGate | None) -> None:
         """Let ``gate`` hold the timed redraws while a click or a stroke is being answered."""
         self._batch_redraw.set_gate(gate)
 
     def flush(self) -> None:
-        """Draw the batch losses added since the last redraw (normally done on a timer)."""
+        """Draw the losses added since the last redraw (normally done on a timer)."""
         self._batch_redraw.flush()
 
     def has_pending(self) -> bool:
-        """Whether batch losses wait for the next redraw."""
+        """Whether losses wait for the next redraw."""
         return self._batch_redraw.pending()
 
-    def _draw_batches(self) -> None:
-        if self._series["raw"].n:
-            self._refresh("raw")
-            self._refresh("smooth")
+    def _changed(self, *keys: str) -> None:
+        """``keys``' series grew: a curve's first points show at once (with their legend
+        entry), later ones at the next redraw."""
+        self._dirty.update(keys)
+        if any(k not in self._curves for k in keys):
+            self.flush()
+        else:
+            self._batch_redraw.request()
+
+    def _draw_pending(self) -> None:
+        dirty, self._dirty = self._dirty, set()
+        for key in CURVE_NAMES:  # in legend order
+            if key in dirty and self._series[key].n:
+                self._refresh(key)
         self._update_extent()
 
     def set_smoothing(self, beta: float) -> None:
@@ -177,19 +186,20 @@ class LossPlot(QWidget):
                 series.append(np.array([float(epoch)]), np.array([np.nan]))
             self._last_stage = stage
             series.append(np.array([float(epoch)]), np.array([float(loss)]))
-            self._refresh("stage")
-            self._update_extent()
+            self._changed("stage")
             return
+        grew = []
         for log_key, key in LOG_KEYS.items():
             if log_key in logs and math.isfinite(logs[log_key]):  # a diverged run: no point
                 self._series[key].append(np.array([float(epoch)]), np.array([float(logs[log_key])]))
-                self._refresh(key)
-        self._update_extent()
+                grew.append(key)
+        self._changed(*grew)
 
     def clear(self) -> None:
         """Forget all curves and stage markers (a new training run)."""
         item = self._plot.getPlotItem()
         self._batch_redraw.cancel()
+        self._dirty.clear()
         for series in self._series.values():
             series.clear()
         for key, curve in self._curves.items():

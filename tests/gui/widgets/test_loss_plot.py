@@ -109,6 +109,8 @@ def test_kl_has_its_own_right_axis_so_its_shape_shows(plot: LossPlot, qtbot) -> 
     assert plot.curve_axis("KL (right axis)") == "right"
     assert plot.curve_axis("reconstruction") == "left"
     assert plot.axis_label("right") == "KL"
+    assert plot.has_pending()  # five epochs at once: the later points come with the next redraw
+    qtbot.waitUntil(lambda: not plot.has_pending(), timeout=1000)
     plot.grab()
     qtbot.waitUntil(lambda: item.getAxis("right").linkedView() is not None)
     (_, _), (lo, hi) = item.getAxis("right").linkedView().viewRange()
