@@ -11,6 +11,7 @@ against it. The two alternate ``rounds`` times (the machine is noisy); medians a
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -64,9 +65,18 @@ def preset_options(preset: str) -> Any:
     return get_preset(preset).defaults
 
 
+def settle() -> None:
+    """Collect the garbage of the path timed before (a ``fit``'s model and data pipeline, a
+    stopped run's) before timing the next: the window's collector (gui/collector.py) had
+    collected it inside the next path's timed steps, up to 3.6 s of finalizers there."""
+    gc.collect()
+
+
 def fit_rate(data: BenchData, preset: str, epochs: int) -> float:
     """Samples/s of plain ``model.fit`` over ``epochs`` epochs after the first."""
     import keras
+
+    settle()
 
     from aeviewer.core.models import build_autoencoder
 
@@ -90,6 +100,7 @@ def fit_rate(data: BenchData, preset: str, epochs: int) -> float:
 
 def app_rate(window: MainWindow, data: BenchData, preset: str, epochs: int) -> float:
     """Samples/s of the window's training over ``epochs`` epochs after the first."""
+    settle()
     ends: list[float] = []
 
     def on_epoch_ended(_x: float, report: Any) -> None:  # runs on the training thread

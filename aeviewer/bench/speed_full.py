@@ -124,6 +124,7 @@ def fit_step_rate(data: BenchData, preset: str, warm: int, steps: int) -> float:
 
     from aeviewer.core.models import build_autoencoder
 
+    speed.settle()
     ds = data.dataset
     opts = speed.preset_options(preset)
     keras.utils.set_random_seed(0)
@@ -153,6 +154,7 @@ def app_step_rate(window: MainWindow, data: BenchData, preset: str, warm: int, s
     step. Steps count within the epoch: a second call continues the stopped run (Start on the
     same settings does), whose epochs number on.
     """
+    speed.settle()
     seen: list[tuple[float, int, int]] = []  # time, epoch, batch within it
 
     def on_batches(chunk: Any) -> None:  # runs on the training thread
