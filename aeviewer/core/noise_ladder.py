@@ -21,14 +21,21 @@ def _mean_psnr(clean: np.ndarray, other: np.ndarray) -> float:
     return float(np.mean(np.minimum(db, PSNR_CAP_DB)))
 
 
+#: Each kind of noise a ladder climbs, by the keyword of :func:`aeviewer.core.noise.corrupt`
+#: whose level it raises.
+NOISE_KINDS: dict[str, str] = {
+    "gaussian": "gaussian_std",
+    "mask": "mask_rate",
+    "salt_pepper": "salt_pepper",
+}
+
+
 def _corrupt(clean: np.ndarray, kind: str, level: float, seed: int) -> np.ndarray:
-    if kind == "gaussian":
-        return noise.corrupt(clean, gaussian_std=level, seed=seed)
-    if kind == "mask":
-        return noise.corrupt(clean, mask_rate=level, seed=seed)
-    if kind == "salt_pepper":
-        return noise.corrupt(clean, salt_pepper=level, seed=seed)
-    raise ValueError(f"unknown noise kind {kind!r}: use 'gaussian', 'mask' or 'salt_pepper'")
+    keyword = NOISE_KINDS.get(kind)
+    if keyword is None:
+        *most, last = (repr(k) for k in NOISE_KINDS)
+        raise ValueError(f"unknown noise kind {kind!r}: use {', '.join(most)} or {last}")
+    return noise.corrupt(clean, seed=seed, **{keyword: level})
 
 
 def psnr_ladder(

@@ -216,11 +216,18 @@ def test_psnr_ladder_identity_perfect_and_blurring_reconstructors() -> None:
     assert ladder[NOISY_INPUT][1] == pytest.approx(expected)
 
 
-def test_psnr_ladder_mask_kind_and_bad_kind() -> None:
+def test_psnr_ladder_each_kind_raises_its_own_noise_and_a_bad_kind_is_named() -> None:
+    from aeviewer.core.noise_ladder import NOISE_KINDS
+
     clean = _images(4)
-    ladder = psnr_ladder(clean, [0.2, 0.6], {}, kind="mask")
-    assert ladder[NOISY_INPUT][0] > ladder[NOISY_INPUT][1]
-    with pytest.raises(ValueError):
+    for kind, keyword in NOISE_KINDS.items():
+        ladder = psnr_ladder(clean, [0.2, 0.6], {}, kind=kind)
+        assert ladder[NOISY_INPUT][0] > ladder[NOISY_INPUT][1], kind
+        noisy = corrupt(clean, seed=0, **{keyword: 0.2})  # the same corruption, by its keyword
+        pairs = zip(clean, noisy, strict=True)
+        expected = np.mean([min(psnr(c, n), PSNR_CAP_DB) for c, n in pairs])
+        assert ladder[NOISY_INPUT][0] == pytest.approx(expected), kind
+    with pytest.raises(ValueError, match="'blur': use 'gaussian', 'mask' or 'salt_pepper'"):
         psnr_ladder(clean, [0.1], {}, kind="blur")
 
 
