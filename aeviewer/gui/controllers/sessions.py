@@ -189,7 +189,15 @@ class SessionsController(QObject):
         self.session_model = model
         self.session_of_model = self.w.time_machine.history
         self.autosaver.adopt()  # saved again only once something new is recorded
-        self.w.controls.set_hint(f"Opened {Path(path).name}: drag the time machine or press P.")
+        hint = f"Opened {Path(path).name}: drag the time machine or press P."
+        files = history.settings.get("model_files")
+        if files:  # Start trains the panel's preset: the user's model comes from its file
+            names = " + ".join(Path(str(f)).name for f in files)
+            hint = (
+                f"Opened {Path(path).name}, a run of your model {names}: drag the time "
+                "machine or press P; File → Open model… (Ctrl+M) fine-tunes it again."
+            )
+        self.w.controls.set_hint(hint)
         return True
 
     def open_after_run(self, path: str | Path) -> None:

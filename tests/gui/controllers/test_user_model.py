@@ -199,3 +199,27 @@ def test_aeviewer_file_and_split_at_reach_the_window(idle: MainWindow, tmp_path:
     _opened(idle, nb)
     opened = idle.user_model.opened
     assert opened is not None and opened.split_at == "encoded"
+
+
+def test_a_session_of_the_model_reopens_with_its_views_and_says_how_to_tune_it_again(
+    idle: MainWindow, tmp_path: Path
+) -> None:
+    w = idle
+    nb = course_sub_models(tmp_path)
+    assert open_files(w, [str(p) for p in nb.paths])
+    _opened(w, nb)
+    w.run.toggle_start_pause()  # one epoch of fine-tuning
+    wait_for(lambda: w.run.state == "finished")
+    path = tmp_path / "mine.aevsession"
+    w.sessions.save(path)
+    wait_for(path.exists)
+    codes = w.latent.state.codes
+    assert w.sessions.open(path)
+    assert w.run.state == "finished" and w.run.trainer is None
+    assert w.latent.state.codes is not None and codes is not None
+    np.testing.assert_allclose(w.latent.state.codes, codes, atol=1e-5)  # its own latent space
+    hint = w.controls.hint.text()
+    assert "your model" in hint and nb.paths[0].name in hint and "Ctrl+M" in hint, hint
+    # Start trains what the box shows, a preset: the hint says how to tune the file again.
+    assert w.user_model.opened is None
+    assert not w.controls.preset_combo.currentText().startswith("Your model")
