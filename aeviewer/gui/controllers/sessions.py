@@ -194,8 +194,8 @@ class SessionsController(QObject):
         if files:  # Start trains the panel's preset: the user's model comes from its file
             names = " + ".join(Path(str(f)).name for f in files)
             hint = (
-                f"Opened {Path(path).name}, a run of your model {names}: drag the time "
-                "machine or press P; File → Open model… (Ctrl+M) fine-tunes it again."
+                f"Opened {Path(path).name} (your model {names}): press P or drag the time "
+                "machine; Ctrl+M fine-tunes it again."
             )
         self.w.controls.set_hint(hint)
         return True
