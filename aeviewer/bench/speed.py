@@ -72,19 +72,25 @@ def settle() -> None:
     gc.collect()
 
 
+def fit_setup(data: BenchData, preset: str) -> tuple[Any, Any, np.ndarray]:
+    """What a timed plain ``fit`` trains, after :func:`settle`: the preset's autoencoder
+    (seed 0), its default options and the training array as ``fit`` takes it."""
+    import keras
+
+    from aeviewer.core.models import build_autoencoder
+
+    settle()
+    opts = preset_options(preset)
+    keras.utils.set_random_seed(0)
+    ae = build_autoencoder(preset, data.dataset.input_shape, opts)
+    return ae, opts, np.ascontiguousarray(data.dataset.x_train, dtype=np.float32)
+
+
 def fit_rate(data: BenchData, preset: str, epochs: int) -> float:
     """Samples/s of plain ``model.fit`` over ``epochs`` epochs after the first."""
     import keras
 
-    settle()
-
-    from aeviewer.core.models import build_autoencoder
-
-    ds = data.dataset
-    opts = preset_options(preset)
-    keras.utils.set_random_seed(0)
-    ae = build_autoencoder(preset, ds.input_shape, opts)
-    x = np.ascontiguousarray(ds.x_train, dtype=np.float32)
+    ae, opts, x = fit_setup(data, preset)
     ends: list[float] = []
 
     class EpochEnds(keras.callbacks.Callback):

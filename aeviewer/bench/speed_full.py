@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import Qt
 
 from aeviewer.bench import qt, speed
@@ -122,14 +121,7 @@ def fit_step_rate(data: BenchData, preset: str, warm: int, steps: int) -> float:
     ``warm + steps`` of its first epoch (then it stops)."""
     import keras
 
-    from aeviewer.core.models import build_autoencoder
-
-    speed.settle()
-    ds = data.dataset
-    opts = speed.preset_options(preset)
-    keras.utils.set_random_seed(0)
-    ae = build_autoencoder(preset, ds.input_shape, opts)
-    x = np.ascontiguousarray(ds.x_train, dtype=np.float32)
+    ae, opts, x = speed.fit_setup(data, preset)
     ends: list[float] = []
 
     class StepEnds(keras.callbacks.Callback):

@@ -25,7 +25,10 @@ def _model(w: MainWindow, paths: list[str], split_at: str | None) -> bool:
 
 
 def _session(w: MainWindow, paths: list[str], _: str | None) -> bool:
-    return len(paths) == 1 and w.sessions.open(paths[0])
+    if len(paths) != 1:
+        w.show_error(f"{len(paths)} sessions: open one at a time.")
+        return False
+    return w.sessions.open(paths[0])
 
 
 def _picture(w: MainWindow, paths: list[str], _: str | None) -> bool:

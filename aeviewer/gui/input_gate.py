@@ -123,6 +123,11 @@ class InputGate(QObject):
         self._schedule()
         return True
 
+    def call(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` now if the gate is open, else when it opens (:meth:`defer`)."""
+        if not self.defer(fn):
+            fn()
+
     def waiting(self, fn: Callable[[], None]) -> bool:
         """Whether ``fn`` waits for the gate."""
         return fn in self._waiting

@@ -76,6 +76,25 @@ def test_redraws_wait_while_pressed_and_run_once_after_release(qtbot) -> None:
     assert calls == ["scatter", "loss"] and not gate.waiting(scatter)
 
 
+def test_call_runs_now_when_open_and_once_after_release_when_held(qtbot) -> None:
+    gate, surface = _gate(qtbot)
+    calls: list[str] = []
+
+    def redraw() -> None:
+        calls.append("redraw")
+
+    gate.call(redraw)
+    assert calls == ["redraw"]  # open: at once, nothing kept
+    _mouse(surface, QEvent.Type.MouseButtonPress, held=True)
+    gate.call(redraw)
+    gate.call(redraw)
+    assert calls == ["redraw"] and gate.waiting(redraw)
+    _mouse(surface, QEvent.Type.MouseButtonRelease, held=False)
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=2000)
+    qtbot.wait(HOLD_MS)
+    assert calls == ["redraw", "redraw"]  # the two held calls were one
+
+
 @pytest.mark.parametrize("redraws", [1, 3])
 def test_a_long_hold_lets_the_views_through_every_max_hold(qtbot, monkeypatch, redraws) -> None:
     """While the button stays down; a still hand (no move to wait for a gap after) gets every

@@ -4,6 +4,7 @@ and each at most every :data:`VIEW_GAP_MS` when epochs come faster than that."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -38,8 +39,11 @@ class LiveController(QObject):
         self._epoch_view_turn.set_gate(w.input_gate)
         self._epoch_views_pace = Pace(self._epoch_view_turn.request, VIEW_GAP_MS, self)
         self.latent_pending: list[LatentReport] = []  # codes waiting to be drawn
-        self._latent_pace = Pace(self._draw_latent, VIEW_GAP_MS, self)
-        self._weights_pace = Pace(self._draw_weights, VIEW_GAP_MS, self)
+        # Each paced drawing still waits for a hand on a view (input_gate.py).
+        draw_latent = functools.partial(w.input_gate.call, self.show_latent_reports)
+        self._latent_pace = Pace(draw_latent, VIEW_GAP_MS, self)
+        draw_weights = functools.partial(w.input_gate.call, self.show_weights)
+        self._weights_pace = Pace(draw_weights, VIEW_GAP_MS, self)
 
     def reset_views(self) -> None:
         """A new run: nothing of the old one's reports is drawn."""
@@ -67,10 +71,6 @@ class LiveController(QObject):
             self.latent_pending.clear()
         self.latent_pending = [r for r in self.latent_pending if not r.partial] + [report]
         self._latent_pace.request()
-
-    def _draw_latent(self) -> None:
-        if not self.w.input_gate.defer(self.show_latent_reports):
-            self.show_latent_reports()
 
     def show_latent_reports(self) -> None:
         reports, self.latent_pending = self.latent_pending, []
@@ -108,10 +108,6 @@ class LiveController(QObject):
                 return
         if epoch_end:
             self.epoch_shown.emit(snapshot.epoch)  # every view shows this epoch now
-
-    def _draw_weights(self) -> None:
-        if not self.w.input_gate.defer(self.show_weights):
-            self.show_weights()
 
     def show_weights(self) -> None:
         """The views of the latest weights that are not epoch-end views."""

@@ -13,6 +13,7 @@ from aeviewer.core.latent import (
     sample_codes,
 )
 from aeviewer.core.pictures import drawing_sample, fit_picture
+from aeviewer.gui.widgets.picture_input import PictureInput
 
 GALLERY_SIZE = 10
 
@@ -20,6 +21,7 @@ GALLERY_SIZE = 10
 if TYPE_CHECKING:
     from aeviewer.core.datasets import Dataset
     from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.widgets.drawing_canvas import DrawingCanvas
 
 
 class SamplesController(QObject):
@@ -74,18 +76,20 @@ class SamplesController(QObject):
     def user_input(self, ds: Dataset) -> np.ndarray | None:
         """What the user gave as one sample of ``ds``: the opened picture for colour data,
         the drawing for grey images; None while there is none."""
-        if ds.channels == 3:
-            picture = self.w.picture_panel.input
-            if picture.is_empty():
-                return None
-            key = (picture.serial(), ds.input_shape)
-            if self._fitted is None or self._fitted[:2] != key:
-                self._fitted = (*key, fit_picture(picture.picture_view(), ds.input_shape))
-            return self._fitted[2]
-        canvas = self.w.canvas_panel.canvas
-        if canvas.is_empty():
+        given = self.input_widget(ds)
+        if given.is_empty():
             return None
-        return drawing_sample(canvas.image(), ds.input_shape)
+        if isinstance(given, PictureInput):
+            key = (given.serial(), ds.input_shape)
+            if self._fitted is None or self._fitted[:2] != key:
+                self._fitted = (*key, fit_picture(given.picture_view(), ds.input_shape))
+            return self._fitted[2]
+        return drawing_sample(self.w.canvas_panel.canvas.image(), ds.input_shape)
+
+    def input_widget(self, ds: Dataset) -> PictureInput | DrawingCanvas:
+        """Where the user gives a sample of ``ds``: the picture input for colour data, the
+        drawing canvas for grey images."""
+        return self.w.picture_panel.input if ds.channels == 3 else self.w.canvas_panel.canvas
 
     def gallery_samples(self, n_val: int) -> np.ndarray:
         """Rows of ``x_val`` the gallery shows: the first of the samples the scatter plots.
@@ -149,9 +153,6 @@ class SamplesController(QObject):
         self.w.gallery.set_selected(index)
         self.w.latent.update_highlight()
         ds = self.w.data.dataset
-        given = (
-            self.w.picture_panel.input if ds and ds.channels == 3 else self.w.canvas_panel.canvas
-        )
-        if not given.is_empty():  # what the user gave comes first
-            return
+        if ds is not None and not self.input_widget(ds).is_empty():
+            return  # what the user gave comes first
         self.refresh_denoise()

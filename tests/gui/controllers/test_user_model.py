@@ -186,6 +186,9 @@ def test_a_file_of_another_kind_dropped_on_the_window_gets_one_line(
     notes.write_text("hello")
     _drop(idle, [notes])
     assert idle.controls.hint.text().startswith("notes.txt: open a model")
+    sessions = [tmp_path / "a.aevsession", tmp_path / "b.aevsession"]
+    _drop(idle, sessions)  # two at once: which one?
+    assert idle.controls.hint.text() == "2 sessions: open one at a time."
 
 
 def test_aeviewer_file_and_split_at_reach_the_window(idle: MainWindow, tmp_path: Path) -> None:
